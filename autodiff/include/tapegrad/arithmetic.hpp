@@ -1,0 +1,88 @@
+// Arithmetic on Values: + - * / and unary minus, with Values or doubles on
+// either side, and the compound assignments.
+//
+// Each operator computes its value and the local partial derivative of the
+// result with respect to each Value operand, and records both on the tape. A
+// double operand is a constant: it is folded into the node, never recorded.
+#pragma once
+
+#include "tapegrad/tape.hpp"
+
+namespace tapegrad {
+
+/// a + b.   d/da = 1, d/db = 1
+inline Value operator+(Value a, Value b) {
+  return a.tape().record(Op::add, a.value() + b.value(), a, 1.0, b, 1.0);
+}
+/// a + c.   d/da = 1
+inline Value operator+(Value a, double c) {
+  return a.tape().record(Op::add_c, a.value() + c, a, 1.0);
+}
+/// c + a.   d/da = 1
+inline Value operator+(double c, Value a) { return a + c; }
+
+/// a - b.   d/da = 1, d/db = -1
+inline Value operator-(Value a, Value b) {
+  return a.tape().record(Op::sub, a.value() - b.value(), a, 1.0, b, -1.0);
+}
+/// a - c.   d/da = 1
+inline Value operator-(Value a, double c) {
+  return a.tape().record(Op::add_c, a.value() - c, a, 1.0);
+}
+/// c - a.   d/da = -1
+inline Value operator-(double c, Value a) {
+  return a.tape().record(Op::c_sub, c - a.value(), a, -1.0);
+}
+
+/// a * b.   d/da = b, d/db = a
+inline Value operator*(Value a, Value b) {
+  const double x = a.value(), y = b.value();
+  return a.tape().record(Op::mul, x * y, a, y, b, x);
+}
+/// a * c.   d/da = c
+inline Value operator*(Value a, double c) {
+  return a.tape().record(Op::mul_c, a.value() * c, a, c);
+}
+/// c * a.   d/da = c
+inline Value operator*(double c, Value a) { return a * c; }
+
+/// a / b.   d/da = 1/b, d/db = -a/b^2
+inline Value operator/(Value a, Value b) {
+  const double x = a.value(), y = b.value();
+  const double q = x / y;
+  return a.tape().record(Op::div, q, a, 1.0 / y, b, -q / y);
+}
+/// a / c.   d/da = 1/c
+inline Value operator/(Value a, double c) {
+  return a.tape().record(Op::mul_c, a.value() / c, a, 1.0 / c);
+}
+/// c / a.   d/da = -c/a^2
+inline Value operator/(double c, Value a) {
+  const double x = a.value();
+  const double q = c / x;
+  return a.tape().record(Op::c_div, q, a, -q / x);
+}
+
+/// -a.   d/da = -1
+inline Value operator-(Value a) { return a.tape().record(Op::neg, -a.value(), a, -1.0); }
+/// +a is a itself: nothing is recorded.
+inline Value operator+(Value a) { return a; }
+
+/// a = a + b, recorded as a new node; `a` now names it.
+inline Value &operator+=(Value &a, Value b) { return a = a + b; }
+/// a = a + c.
+inline Value &operator+=(Value &a, double c) { return a = a + c; }
+/// a = a - b.
+inline Value &operator-=(Value &a, Value b) { return a = a - b; }
+/// a = a - c.
+inline Value &operator-=(Value &a, double c) { return a = a - c; }
+/// a = a * b.
+inline Value &operator*=(Value &a, Value b) { return a = a * b; }
+/// a = a * c.
+inline Value &operator*=(Value &a, double c) { return a = a * c; }
+/// a = a / b.
+inline Value &operator/=(Value &a, Value b) { return a = a / b; }
+/// a = a / c.
+inline Value &operator/=(Value &a, double c) { return a = a / c; }
+
+} // namespace tapegrad

@@ -1,0 +1,17 @@
+// tapegrad's engine in one include: Tape, Value, every operation, printing.
+//
+//   Tape tape;
+//   Value x = tape.var(0.5, "x");
+//   Value y = sigmoid(2.0 * x + 1.0);
+//   y.backward();          // x.grad() == dy/dx
+#pragma once
+
+#include "tapegrad/arithmetic.hpp"
+#include "tapegrad/error.hpp"
+#include "tapegrad/functions.hpp"
+#include "tapegrad/op.hpp"
+#include "tapegrad/print.hpp"
+#include "tapegrad/reductions.hpp"
+#include "tapegrad/tape.hpp"
+#include "tapegrad/value.hpp"
+#include "tapegrad/version.hpp"

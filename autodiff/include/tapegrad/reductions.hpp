@@ -1,0 +1,27 @@
+// Operations with many operands, recorded as one node each: a sum, and a
+// neuron's weighted sum b + sum_i w_i x_i.
+//
+// One n-ary node instead of a chain of binary ones keeps the tape short (one
+// value and gradient instead of n) while the reverse sweep stays the same loop.
+#pragma once
+
+#include <span>
+
+#include "tapegrad/autodiff_export.hpp"
+#include "tapegrad/tape.hpp"
+
+namespace tapegrad {
+
+/// a_0 + a_1 + ... + a_(n-1) as one node.   d/da_i = 1
+/// Throws on an empty span (there would be no tape to record on).
+TAPEGRAD_AUTODIFF_EXPORT Value sum(std::span<const Value> terms);
+
+/// b + sum_i w_i x_i with constant inputs x, as one node (a neuron).
+/// d/dw_i = x_i,  d/db = 1.   Throws if w and x differ in length.
+TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const double> x, Value b);
+
+/// b + sum_i w_i x_i with Value inputs, as one node.
+/// d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.   Throws if w and x differ in length.
+TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const Value> x, Value b);
+
+} // namespace tapegrad

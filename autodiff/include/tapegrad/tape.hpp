@@ -1,0 +1,238 @@
+// Tape: the ordered record of every operation, and the reverse sweep over it.
+//
+// Nodes live in flat arrays in creation order, which already is a topological
+// order: backward() is one loop from the output down to node 0, no graph
+// search, no recursion. Each node stores its operands (by index, never by
+// pointer: the arrays grow) and, next to each operand, the local partial
+// derivative d(node)/d(operand) computed when the node was recorded. The sweep
+// then only multiplies and adds:  grad[operand] += partial * grad[node].
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tapegrad/autodiff_export.hpp"
+#include "tapegrad/op.hpp"
+#include "tapegrad/value.hpp"
+
+namespace tapegrad {
+
+/// Owns every recorded node: its op, operands, local partials, value, gradient
+/// and optional name. Declare one (`Tape tape;`), make variables with var(),
+/// compute with Values, call backward() on the result.
+///
+/// A Tape can be neither copied nor moved: its Values point at it. Independent
+/// tapes on independent threads are safe; one tape is not for two threads.
+class TAPEGRAD_AUTODIFF_EXPORT Tape {
+public:
+  /// A position to come back to with rewind(): see mark().
+  struct Mark {
+    Index size = 0;          ///< the tape's size when the mark was taken
+    std::uint32_t epoch = 0; ///< the tape's epoch when the mark was taken
+  };
+
+  Tape() = default;
+  Tape(const Tape &) = delete;
+  Tape &operator=(const Tape &) = delete;
+
+  // --- Building the graph ---------------------------------------------------
+
+  /// Records a variable (a leaf) with value x and an optional name.
+  Value var(double x, std::string_view name = {});
+
+  /// Number of nodes on the tape.
+  [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+  /// Reserves room for this many nodes and operands, so recording them
+  /// allocates nothing.
+  void reserve(std::size_t nodes, std::size_t operands);
+
+  /// Forgets every node but keeps the memory, so refilling the tape allocates
+  /// nothing. Every existing Value becomes stale: using one throws.
+  void clear();
+  /// The current end of the tape. Record the parameters, take a mark, and
+  /// each training step records above it, then rewind()s to it.
+  [[nodiscard]] Mark mark() const noexcept;
+  /// Drops every node recorded after `m`, keeping those before it and the
+  /// memory. Values of dropped nodes become stale: using one throws.
+  void rewind(Mark m);
+
+  // --- Gradients --------------------------------------------------------------
+
+  /// The reverse sweep. Sets every gradient on the tape to 0, seeds
+  /// d(out)/d(out) = 1 and walks from `out` down to node 0 applying the chain
+  /// rule, so afterwards grad(v) = d(out)/d(v) for every node v: 0 where out
+  /// does not depend on v. Gradients from an earlier call are replaced, never
+  /// accumulated (unlike PyTorch); to differentiate a sum of losses, add them
+  /// into one Value first. May be called again, from the same or another node.
+  void backward(Value out);
+  /// Sets every gradient to 0 (backward() does this itself).
+  void zero_grad() noexcept;
+
+  // --- Reading nodes (for printing, debugging and custom tools) --------------
+
+  /// The value of node i.
+  [[nodiscard]] double value(Index i) const;
+  /// The gradient of node i from the last backward() (0 before any).
+  [[nodiscard]] double grad(Index i) const;
+  /// What node i computes.
+  [[nodiscard]] Op op(Index i) const;
+  /// The operands of node i, in order.
+  [[nodiscard]] std::span<const Index> operands(Index i) const;
+  /// d(node i)/d(operand k), stored next to operands(i)[k].
+  [[nodiscard]] std::span<const double> partials(Index i) const;
+  /// The name of node i, or "".
+  [[nodiscard]] std::string_view name(Index i) const;
+  /// Gives node i a name (replacing any it had).
+  void set_name(Index i, std::string_view name);
+  /// The Value for node i (as if it had just been returned by an op).
+  [[nodiscard]] Value at(Index i) const;
+
+  // --- Watching and limits --------------------------------------------------
+
+  /// Prints each step of every backward() to `out` in words, e.g.
+  /// "#7 mul(#3, #5): grad 1 -> #3 += 0.4 * 1, #5 += 0.55 * 1";
+  /// nullptr (the default) turns it off.
+  void set_trace(std::FILE *out) noexcept { trace_ = out; }
+  /// Anomaly mode (off by default): the first node whose value becomes NaN or
+  /// Inf when recorded, or whose gradient contribution does in backward(),
+  /// throws an Error naming the node, its op, operands, their values and names.
+  void set_detect_anomaly(bool on) noexcept { detect_anomaly_ = on; }
+  [[nodiscard]] bool detect_anomaly() const noexcept { return detect_anomaly_; }
+  /// Recording beyond this many nodes throws instead of growing (a memory
+  /// guard). The default and the upper bound is 2^32 - 1, the index range.
+  void set_max_size(std::size_t nodes);
+
+  // --- Recording (used by the operations; also how to add your own) ---------
+
+  /// Appends operand `a` with local partial d(new node)/d(a) to the node being
+  /// built. Call once per operand, then finish_node().
+  void push_operand(Value a, double partial);
+  /// Closes the node whose operands were pushed since the last node, with its
+  /// op and value, and returns its handle.
+  Value finish_node(Op op, double value);
+  /// Records a node with one operand: push_operand + finish_node.
+  Value record(Op op, double value, Value a, double da);
+  /// Records a node with two operands: push_operand twice + finish_node.
+  Value record(Op op, double value, Value a, double da, Value b, double db);
+
+  /// True if handle `v` names a node that is still on this tape.
+  [[nodiscard]] bool is_live(Value v) const noexcept;
+  /// Throws the Error that explains why `v` cannot be used on this tape.
+  [[noreturn]] void throw_unusable(Value v, std::string_view where) const;
+  /// Throws the Error for an empty (default-constructed) Value.
+  [[noreturn]] static void throw_empty(std::string_view where);
+
+private:
+  friend class Value;
+  void check_index(Index i) const;
+  [[noreturn]] void throw_full();
+  void cut(Index size);
+  void check_forward(Index node);
+  void watch_step(Index node, double upstream);
+  void drop_pending_operands() noexcept;
+
+  // One entry per node, in creation order.
+  std::vector<double> values_;
+  std::vector<double> grads_; ///< filled by backward(); may be shorter than values_
+  std::vector<Op> ops_;
+  /// Node i's operands are operands_[first_operand_[i] .. first_operand_[i+1]).
+  std::vector<Index> first_operand_{0};
+  // One entry per operand of each node.
+  std::vector<Index> operands_;
+  std::vector<double> partials_; ///< d(node)/d(operand), next to operands_
+  /// Names of the few named nodes, sorted by node index.
+  std::vector<std::pair<Index, std::string>> names_;
+
+  /// Bumped by each clear() and rewind(); a Value remembers the epoch it was
+  /// made in. A cut is one such truncation: {epoch it happened in, size left}.
+  struct Cut {
+    std::uint32_t epoch;
+    Index size;
+  };
+  std::uint32_t epoch_ = 0;
+  /// The cuts that still matter, epochs and sizes both increasing: a node made
+  /// in epoch e survived iff its index is below the size of the first cut made
+  /// in epoch e or later.
+  std::vector<Cut> cuts_;
+
+  std::size_t max_size_ = std::numeric_limits<Index>::max();
+  std::FILE *trace_ = nullptr;
+  bool detect_anomaly_ = false;
+};
+
+// --- Hot paths, inline: recording a node is a handful of stores -------------
+
+inline bool Tape::is_live(Value v) const noexcept {
+  if (v.tape_ != this || v.index_ >= values_.size()) return false;
+  if (v.epoch_ == epoch_) return true;
+  for (const Cut &c : cuts_) // short: one entry in a steady training loop
+    if (c.epoch >= v.epoch_) return v.index_ < c.size;
+  return true;
+}
+
+inline void Tape::push_operand(Value a, double partial) {
+  if (!is_live(a)) {
+    drop_pending_operands();
+    throw_unusable(a, "as an operand");
+  }
+  operands_.push_back(a.index_);
+  partials_.push_back(partial);
+}
+
+inline Value Tape::finish_node(Op op, double value) {
+  const Index node = static_cast<Index>(values_.size());
+  if (node >= max_size_ || operands_.size() >= std::numeric_limits<Index>::max()) throw_full();
+  values_.push_back(value);
+  ops_.push_back(op);
+  first_operand_.push_back(static_cast<Index>(operands_.size()));
+  if (detect_anomaly_) check_forward(node);
+  return Value(this, node, epoch_);
+}
+
+inline Value Tape::record(Op op, double value, Value a, double da) {
+  push_operand(a, da);
+  return finish_node(op, value);
+}
+
+inline Value Tape::record(Op op, double value, Value a, double da, Value b, double db) {
+  push_operand(a, da);
+  push_operand(b, db);
+  return finish_node(op, value);
+}
+
+inline Value Tape::var(double x, std::string_view name) {
+  const Value v = finish_node(Op::leaf, x);
+  if (!name.empty()) set_name(v.index_, name);
+  return v;
+}
+
+// --- Value's members, now that Tape is complete ------------------------------
+
+inline Tape &Value::tape() const {
+  if (tape_ == nullptr) Tape::throw_empty("");
+  return *tape_;
+}
+
+inline double Value::value() const {
+  if (tape_ == nullptr) Tape::throw_empty("to read its value");
+  if (!tape_->is_live(*this)) tape_->throw_unusable(*this, "to read its value");
+  return tape_->values_[index_];
+}
+
+inline double Value::grad() const {
+  if (tape_ == nullptr) Tape::throw_empty("to read its gradient");
+  if (!tape_->is_live(*this)) tape_->throw_unusable(*this, "to read its gradient");
+  return index_ < tape_->grads_.size() ? tape_->grads_[index_] : 0.0;
+}
+
+inline void Value::backward() const { tape().backward(*this); }
+
+} // namespace tapegrad

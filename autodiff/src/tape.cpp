@@ -1,0 +1,243 @@
+// The Tape's out-of-line parts: the reverse sweep, rewinding, node access and
+// the errors that explain misuse. Recording a node is inline in tape.hpp.
+#include "tapegrad/tape.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "tapegrad/error.hpp"
+#include "tapegrad/print.hpp"
+
+namespace tapegrad {
+
+void Tape::reserve(std::size_t nodes, std::size_t operands) {
+  values_.reserve(nodes);
+  grads_.reserve(nodes);
+  ops_.reserve(nodes);
+  first_operand_.reserve(nodes + 1);
+  operands_.reserve(operands);
+  partials_.reserve(operands);
+}
+
+void Tape::clear() { cut(0); }
+
+Tape::Mark Tape::mark() const noexcept { return Mark{static_cast<Index>(values_.size()), epoch_}; }
+
+void Tape::rewind(Mark m) {
+  // The mark must still point at nodes this tape holds: not beyond its end,
+  // and not into a stretch that an earlier rewind dropped and re-recorded.
+  bool valid = m.size <= values_.size();
+  for (const Cut &c : cuts_)
+    if (c.epoch >= m.epoch) {
+      valid = valid && m.size <= c.size;
+      break;
+    }
+  if (!valid)
+    throw Error(
+        fmt::format("tapegrad: rewind() to a mark at node #{} that is no longer on this tape "
+                    "(it has {} nodes; an earlier clear() or rewind() went below the mark). "
+                    "Take the mark again after recording what must survive.",
+                    m.size, values_.size()));
+  cut(m.size);
+}
+
+void Tape::cut(Index size) {
+  values_.resize(size);
+  grads_.resize(std::min<std::size_t>(grads_.size(), size));
+  ops_.resize(size);
+  first_operand_.resize(std::size_t{size} + 1);
+  operands_.resize(first_operand_.back());
+  partials_.resize(first_operand_.back());
+  std::erase_if(names_, [size](const auto &entry) { return entry.first >= size; });
+  // Remember the cut so that handles to the dropped nodes are seen as stale;
+  // an earlier cut at or above this size says nothing more and is forgotten.
+  while (!cuts_.empty() && cuts_.back().size >= size) cuts_.pop_back();
+  cuts_.push_back(Cut{epoch_, size});
+  ++epoch_;
+}
+
+void Tape::zero_grad() noexcept { std::fill(grads_.begin(), grads_.end(), 0.0); }
+
+void Tape::backward(Value out) {
+  if (!is_live(out)) throw_unusable(out, "to call backward() from");
+  grads_.assign(values_.size(), 0.0);
+  grads_[out.index_] = 1.0; // d(out)/d(out)
+  const bool watching = trace_ != nullptr || detect_anomaly_;
+
+  // Walk the tape backwards from out. When the loop reaches node i, every node
+  // that used i came later on the tape and has already passed its share of the
+  // gradient down, so grads_[i] = d(out)/d(node i) is complete.
+  for (Index i = out.index_ + 1; i-- > 0;) {
+    const double upstream = grads_[i];
+    if (upstream == 0.0) continue; // out does not depend on node i
+    if (watching) watch_step(i, upstream);
+    for (Index k = first_operand_[i]; k < first_operand_[i + 1]; ++k) {
+      // Chain rule: d(out)/d(operand) += d(node)/d(operand) * d(out)/d(node).
+      const Index operand = operands_[k];
+      const double contribution = partials_[k] * upstream;
+      grads_[operand] += contribution;
+    }
+  }
+}
+
+void Tape::watch_step(Index node, double upstream) {
+  if (trace_ != nullptr) {
+    fmt::memory_buffer line;
+    fmt::format_to(std::back_inserter(line), "#{} {}: grad {:.6g} \u2192", node,
+                   format_call(*this, node), upstream);
+    const auto args = operands(node);
+    const auto parts = partials(node);
+    for (std::size_t k = 0; k < args.size(); ++k)
+      fmt::format_to(std::back_inserter(line), "{} #{} += {:.6g} \u00d7 {:.6g}", k == 0 ? "" : ",",
+                     args[k], parts[k], upstream);
+    if (args.empty()) fmt::format_to(std::back_inserter(line), " (leaf)");
+    fmt::print(trace_, "{}\n", fmt::to_string(line));
+  }
+  if (detect_anomaly_) {
+    const auto args = operands(node);
+    const auto parts = partials(node);
+    for (std::size_t k = 0; k < args.size(); ++k)
+      if (!std::isfinite(parts[k] * upstream))
+        throw Error(fmt::format("tapegrad: anomaly in backward(): node {} passes {} to operand #{} "
+                                "(local derivative {} \u00d7 upstream gradient {}). Operands: {}. "
+                                "Look for log, sqrt, pow or division at a domain edge.",
+                                format_node(*this, node), parts[k] * upstream, args[k], parts[k],
+                                upstream, format_operands(*this, node)));
+  }
+}
+
+void Tape::check_forward(Index node) {
+  if (std::isfinite(values_[node])) return;
+  const std::string message =
+      fmt::format("tapegrad: anomaly in the forward pass: node {} is the first to produce {}. "
+                  "Operands: {}. Look for log, sqrt, pow or division at a domain edge, or exp "
+                  "overflowing.",
+                  format_node(*this, node), values_[node], format_operands(*this, node));
+  cut(node); // the offending node is not kept
+  throw Error(message);
+}
+
+void Tape::drop_pending_operands() noexcept {
+  operands_.resize(first_operand_.back());
+  partials_.resize(first_operand_.back());
+}
+
+void Tape::set_max_size(std::size_t nodes) {
+  max_size_ = std::min<std::size_t>(nodes, std::numeric_limits<Index>::max());
+}
+
+void Tape::check_index(Index i) const {
+  if (i >= values_.size())
+    throw Error(fmt::format("tapegrad: node #{} does not exist: the tape has {} nodes "
+                            "(#0 to #{}). Use an index below size().",
+                            i, values_.size(), values_.size() - 1));
+}
+
+double Tape::value(Index i) const {
+  check_index(i);
+  return values_[i];
+}
+
+double Tape::grad(Index i) const {
+  check_index(i);
+  return i < grads_.size() ? grads_[i] : 0.0;
+}
+
+Op Tape::op(Index i) const {
+  check_index(i);
+  return ops_[i];
+}
+
+std::span<const Index> Tape::operands(Index i) const {
+  check_index(i);
+  return {operands_.data() + first_operand_[i], first_operand_[i + 1] - first_operand_[i]};
+}
+
+std::span<const double> Tape::partials(Index i) const {
+  check_index(i);
+  return {partials_.data() + first_operand_[i], first_operand_[i + 1] - first_operand_[i]};
+}
+
+std::string_view Tape::name(Index i) const {
+  check_index(i);
+  const auto it = std::lower_bound(names_.begin(), names_.end(), i,
+                                   [](const auto &entry, Index j) { return entry.first < j; });
+  return it != names_.end() && it->first == i ? std::string_view(it->second) : std::string_view();
+}
+
+void Tape::set_name(Index i, std::string_view name) {
+  check_index(i);
+  const auto it = std::lower_bound(names_.begin(), names_.end(), i,
+                                   [](const auto &entry, Index j) { return entry.first < j; });
+  if (it != names_.end() && it->first == i)
+    it->second = name;
+  else
+    names_.emplace(it, i, std::string(name));
+}
+
+Value Tape::at(Index i) const {
+  check_index(i);
+  // A node on the tape now is live in the current epoch.
+  return Value(const_cast<Tape *>(this), i, epoch_);
+}
+
+void Tape::throw_empty(std::string_view where) {
+  throw Error(
+      fmt::format("tapegrad: an empty Value (default-constructed, never assigned) was used{}{}. "
+                  "Assign it a variable from tape.var(x) or the result of an operation first.",
+                  where.empty() ? "" : " ", where));
+}
+
+void Tape::throw_unusable(Value v, std::string_view where) const {
+  const std::string at = where.empty() ? std::string() : fmt::format(" {}", where);
+  if (v.tape_ == nullptr) throw_empty(where);
+  if (v.tape_ != this)
+    throw Error(
+        fmt::format("tapegrad: a Value from another Tape (node #{}) was used{} on this tape. "
+                    "Values from two tapes cannot be combined: record them all on one Tape.",
+                    v.index_, at));
+  throw Error(
+      fmt::format("tapegrad: a stale Value was used{}: it refers to node #{}, which Tape::clear() "
+                  "or Tape::rewind() dropped (the tape now has {} nodes). Use Values recorded "
+                  "after the last clear/rewind; record parameters before taking the mark.",
+                  at, v.index_, values_.size()));
+}
+
+void Tape::throw_full() {
+  drop_pending_operands();
+  throw Error(fmt::format("tapegrad: the tape is full: it holds {} nodes and the limit is {} "
+                          "(set_max_size; 2^32 - 1 at most, the index range). Call clear() or "
+                          "rewind() between steps, or split the computation over several tapes.",
+                          values_.size(), max_size_));
+}
+
+// --- Value members that need the tape's private parts -------------------------
+
+void Value::set_value(double x) const {
+  Tape &t = tape();
+  if (!t.is_live(*this)) t.throw_unusable(*this, "in set_value()");
+  if (t.ops_[index_] != Op::leaf)
+    throw Error(
+        fmt::format("tapegrad: set_value() on node {}, which is computed, not a variable. Only "
+                    "leaves made by tape.var() can be set: change the leaf it came from and "
+                    "record the graph again.",
+                    format_node(t, index_)));
+  t.values_[index_] = x;
+}
+
+std::string_view Value::name() const {
+  Tape &t = tape();
+  if (!t.is_live(*this)) t.throw_unusable(*this, "to read its name");
+  return t.name(index_);
+}
+
+const Value &Value::named(std::string_view name) const {
+  Tape &t = tape();
+  if (!t.is_live(*this)) t.throw_unusable(*this, "to name it");
+  t.set_name(index_, name);
+  return *this;
+}
+
+} // namespace tapegrad
