@@ -67,7 +67,7 @@ void problem_3() {
   show("dL/db1", -0.0393, b1.grad());
 
   fmt::print("\n one SGD step: p <- p - eta dL/dp\n");
-  for (const Value &p : {w1, b1, w2, b2}) p.set_value(p.value() - eta * p.grad());
+  for (const Value& p : {w1, b1, w2, b2}) p.set_value(p.value() - eta * p.grad());
   show("w2 (new)", 0.4218, w2.value());
   show("b2 (new)", 0.2397, b2.value());
   show("w1 (new)", 0.202, w1.value());

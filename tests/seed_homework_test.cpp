@@ -122,7 +122,7 @@ TEST_CASE("problem 3: the 1-1-1 sigmoid network matches the seed step by step") 
   }
 
   SUBCASE("one SGD step with eta = 0.1") {
-    for (const Value &p : {w1, b1, w2, b2}) p.set_value(p.value() - eta * p.grad());
+    for (const Value& p : {w1, b1, w2, b2}) p.set_value(p.value() - eta * p.grad());
     check_seed_places(w2.value(), 0.4218);
     check_seed_places(b2.value(), 0.2397);
     check_seed_places(w1.value(), 0.2020);

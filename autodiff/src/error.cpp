@@ -4,6 +4,6 @@
 
 namespace tapegrad {
 
-Error::Error(const std::string &message) : std::runtime_error(message) {}
+Error::Error(const std::string& message) : std::runtime_error(message) {}
 
 } // namespace tapegrad

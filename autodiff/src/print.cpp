@@ -6,7 +6,7 @@
 
 namespace tapegrad {
 
-std::string format_call(const Tape &tape, Index i) {
+std::string format_call(const Tape& tape, Index i) {
   const Op op = tape.op(i);
   if (op == Op::leaf) return "leaf";
   std::string text(op_name(op));
@@ -21,14 +21,14 @@ std::string format_call(const Tape &tape, Index i) {
   return text;
 }
 
-std::string format_node(const Tape &tape, Index i) {
+std::string format_node(const Tape& tape, Index i) {
   std::string text =
       fmt::format("#{} {} value={} grad={}", i, format_call(tape, i), tape.value(i), tape.grad(i));
   if (const auto name = tape.name(i); !name.empty()) text += fmt::format(" \"{}\"", name);
   return text;
 }
 
-std::string format_operands(const Tape &tape, Index i) {
+std::string format_operands(const Tape& tape, Index i) {
   std::string text;
   for (const Index a : tape.operands(i)) {
     if (!text.empty()) text += ", ";
@@ -38,7 +38,7 @@ std::string format_operands(const Tape &tape, Index i) {
   return text.empty() ? "none" : text;
 }
 
-std::string format_tape(const Tape &tape) {
+std::string format_tape(const Tape& tape) {
   std::string text = fmt::format("{:>5}  {:<24} {:>13} {:>13}  {}\n", "#", "op(operands)", "value",
                                  "grad", "name");
   for (Index i = 0; i < tape.size(); ++i)
@@ -47,14 +47,14 @@ std::string format_tape(const Tape &tape) {
   return text;
 }
 
-std::string format_value(const Value &v) {
+std::string format_value(const Value& v) {
   if (v.empty()) return "<empty Value>";
   if (!v.tape().is_live(v)) return fmt::format("<stale Value #{}>", v.index());
   return format_node(v.tape(), v.index());
 }
 
-std::ostream &operator<<(std::ostream &out, const Tape &tape) { return out << format_tape(tape); }
+std::ostream& operator<<(std::ostream& out, const Tape& tape) { return out << format_tape(tape); }
 
-std::ostream &operator<<(std::ostream &out, const Value &v) { return out << format_value(v); }
+std::ostream& operator<<(std::ostream& out, const Value& v) { return out << format_value(v); }
 
 } // namespace tapegrad

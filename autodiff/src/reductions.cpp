@@ -22,16 +22,16 @@ Value sum(std::span<const Value> terms) {
   if (terms.empty())
     throw Error("tapegrad: sum() of no terms: there is no tape to record it on. Pass at "
                 "least one Value.");
-  Tape &tape = terms.front().tape();
+  Tape& tape = terms.front().tape();
   double total = 0.0;
-  for (const Value &t : terms) total += t.value();
-  for (const Value &t : terms) tape.push_operand(t, 1.0); // d(sum)/d(a_i) = 1
+  for (const Value& t : terms) total += t.value();
+  for (const Value& t : terms) tape.push_operand(t, 1.0); // d(sum)/d(a_i) = 1
   return tape.finish_node(Op::sum, total);
 }
 
 Value dot(std::span<const Value> w, std::span<const double> x, Value b) {
   check_lengths(w.size(), x.size());
-  Tape &tape = b.tape();
+  Tape& tape = b.tape();
   double total = b.value();
   for (std::size_t i = 0; i < w.size(); ++i) total += w[i].value() * x[i];
   for (std::size_t i = 0; i < w.size(); ++i) tape.push_operand(w[i], x[i]); // d/dw_i = x_i
@@ -41,7 +41,7 @@ Value dot(std::span<const Value> w, std::span<const double> x, Value b) {
 
 Value dot(std::span<const Value> w, std::span<const Value> x, Value b) {
   check_lengths(w.size(), x.size());
-  Tape &tape = b.tape();
+  Tape& tape = b.tape();
   double total = b.value();
   for (std::size_t i = 0; i < w.size(); ++i) total += w[i].value() * x[i].value();
   for (std::size_t i = 0; i < w.size(); ++i) {

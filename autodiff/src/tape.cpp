@@ -29,7 +29,7 @@ void Tape::rewind(Mark m) {
   // The mark must still point at nodes this tape holds: not beyond its end,
   // and not into a stretch that an earlier rewind dropped and re-recorded.
   bool valid = m.size <= values_.size();
-  for (const Cut &c : cuts_)
+  for (const Cut& c : cuts_)
     if (c.epoch >= m.epoch) {
       valid = valid && m.size <= c.size;
       break;
@@ -50,7 +50,7 @@ void Tape::cut(Index size) {
   first_operand_.resize(std::size_t{size} + 1);
   operands_.resize(first_operand_.back());
   partials_.resize(first_operand_.back());
-  std::erase_if(names_, [size](const auto &entry) { return entry.first >= size; });
+  std::erase_if(names_, [size](const auto& entry) { return entry.first >= size; });
   // Remember the cut so that handles to the dropped nodes are seen as stale;
   // an earlier cut at or above this size says nothing more and is forgotten.
   while (!cuts_.empty() && cuts_.back().size >= size) cuts_.pop_back();
@@ -163,14 +163,14 @@ std::span<const double> Tape::partials(Index i) const {
 std::string_view Tape::name(Index i) const {
   check_index(i);
   const auto it = std::lower_bound(names_.begin(), names_.end(), i,
-                                   [](const auto &entry, Index j) { return entry.first < j; });
+                                   [](const auto& entry, Index j) { return entry.first < j; });
   return it != names_.end() && it->first == i ? std::string_view(it->second) : std::string_view();
 }
 
 void Tape::set_name(Index i, std::string_view name) {
   check_index(i);
   const auto it = std::lower_bound(names_.begin(), names_.end(), i,
-                                   [](const auto &entry, Index j) { return entry.first < j; });
+                                   [](const auto& entry, Index j) { return entry.first < j; });
   if (it != names_.end() && it->first == i)
     it->second = name;
   else
@@ -180,7 +180,7 @@ void Tape::set_name(Index i, std::string_view name) {
 Value Tape::at(Index i) const {
   check_index(i);
   // A node on the tape now is live in the current epoch.
-  return Value(const_cast<Tape *>(this), i, epoch_);
+  return Value(const_cast<Tape*>(this), i, epoch_);
 }
 
 void Tape::throw_empty(std::string_view where) {
@@ -216,7 +216,7 @@ void Tape::throw_full() {
 // --- Value members that need the tape's private parts -------------------------
 
 void Value::set_value(double x) const {
-  Tape &t = tape();
+  Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "in set_value()");
   if (t.ops_[index_] != Op::leaf)
     throw Error(
@@ -228,13 +228,13 @@ void Value::set_value(double x) const {
 }
 
 std::string_view Value::name() const {
-  Tape &t = tape();
+  Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "to read its name");
   return t.name(index_);
 }
 
-const Value &Value::named(std::string_view name) const {
-  Tape &t = tape();
+const Value& Value::named(std::string_view name) const {
+  Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "to name it");
   t.set_name(index_, name);
   return *this;

@@ -69,20 +69,20 @@ inline Value operator-(Value a) { return a.tape().record(Op::neg, -a.value(), a,
 inline Value operator+(Value a) { return a; }
 
 /// a = a + b, recorded as a new node; `a` now names it.
-inline Value &operator+=(Value &a, Value b) { return a = a + b; }
+inline Value& operator+=(Value& a, Value b) { return a = a + b; }
 /// a = a + c.
-inline Value &operator+=(Value &a, double c) { return a = a + c; }
+inline Value& operator+=(Value& a, double c) { return a = a + c; }
 /// a = a - b.
-inline Value &operator-=(Value &a, Value b) { return a = a - b; }
+inline Value& operator-=(Value& a, Value b) { return a = a - b; }
 /// a = a - c.
-inline Value &operator-=(Value &a, double c) { return a = a - c; }
+inline Value& operator-=(Value& a, double c) { return a = a - c; }
 /// a = a * b.
-inline Value &operator*=(Value &a, Value b) { return a = a * b; }
+inline Value& operator*=(Value& a, Value b) { return a = a * b; }
 /// a = a * c.
-inline Value &operator*=(Value &a, double c) { return a = a * c; }
+inline Value& operator*=(Value& a, double c) { return a = a * c; }
 /// a = a / b.
-inline Value &operator/=(Value &a, Value b) { return a = a / b; }
+inline Value& operator/=(Value& a, Value b) { return a = a / b; }
 /// a = a / c.
-inline Value &operator/=(Value &a, double c) { return a = a / c; }
+inline Value& operator/=(Value& a, double c) { return a = a / c; }
 
 } // namespace tapegrad

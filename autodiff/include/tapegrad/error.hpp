@@ -17,7 +17,7 @@ namespace tapegrad {
 class TAPEGRAD_AUTODIFF_EXPORT Error : public std::runtime_error {
 public:
   /// Builds the error from a full sentence: what happened, then the fix.
-  explicit Error(const std::string &message);
+  explicit Error(const std::string& message);
 };
 
 } // namespace tapegrad

@@ -40,8 +40,8 @@ public:
   };
 
   Tape() = default;
-  Tape(const Tape &) = delete;
-  Tape &operator=(const Tape &) = delete;
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
 
   // --- Building the graph ---------------------------------------------------
 
@@ -100,7 +100,7 @@ public:
   /// Prints each step of every backward() to `out` in words, e.g.
   /// "#7 mul(#3, #5): grad 1 -> #3 += 0.4 * 1, #5 += 0.55 * 1";
   /// nullptr (the default) turns it off.
-  void set_trace(std::FILE *out) noexcept { trace_ = out; }
+  void set_trace(std::FILE* out) noexcept { trace_ = out; }
   /// Anomaly mode (off by default): the first node whose value becomes NaN or
   /// Inf when recorded, or whose gradient contribution does in backward(),
   /// throws an Error naming the node, its op, operands, their values and names.
@@ -164,7 +164,7 @@ private:
   std::vector<Cut> cuts_;
 
   std::size_t max_size_ = std::numeric_limits<Index>::max();
-  std::FILE *trace_ = nullptr;
+  std::FILE* trace_ = nullptr;
   bool detect_anomaly_ = false;
 };
 
@@ -173,7 +173,7 @@ private:
 inline bool Tape::is_live(Value v) const noexcept {
   if (v.tape_ != this || v.index_ >= values_.size()) return false;
   if (v.epoch_ == epoch_) return true;
-  for (const Cut &c : cuts_) // short: one entry in a steady training loop
+  for (const Cut& c : cuts_) // short: one entry in a steady training loop
     if (c.epoch >= v.epoch_) return v.index_ < c.size;
   return true;
 }
@@ -216,7 +216,7 @@ inline Value Tape::var(double x, std::string_view name) {
 
 // --- Value's members, now that Tape is complete ------------------------------
 
-inline Tape &Value::tape() const {
+inline Tape& Value::tape() const {
   if (tape_ == nullptr) Tape::throw_empty("");
   return *tape_;
 }

@@ -40,21 +40,21 @@ public:
   [[nodiscard]] std::string_view name() const;
   /// Names the node (shown when printing, tracing and drawing the tape).
   /// Returns *this so that `Value y = f(x).named("y");` reads naturally.
-  const Value &named(std::string_view name) const;
+  const Value& named(std::string_view name) const;
 
   /// True when the handle is bound to a tape.
   [[nodiscard]] bool empty() const noexcept { return tape_ == nullptr; }
   /// The tape this Value lives on; throws on an empty Value.
-  [[nodiscard]] Tape &tape() const;
+  [[nodiscard]] Tape& tape() const;
   /// The node's position on its tape.
   [[nodiscard]] Index index() const noexcept { return index_; }
 
 private:
   friend class Tape;
-  Value(Tape *tape, Index index, std::uint32_t epoch) noexcept
+  Value(Tape* tape, Index index, std::uint32_t epoch) noexcept
       : tape_(tape), index_(index), epoch_(epoch) {}
 
-  Tape *tape_ = nullptr;
+  Tape* tape_ = nullptr;
   Index index_ = 0;
   /// The tape's epoch when the node was made; tells a stale handle (its node
   /// was dropped by clear() or rewind()) from a live one. See Tape::is_live.
