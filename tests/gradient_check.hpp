@@ -37,10 +37,14 @@ inline Dual operator*(Dual a, double c) { return a * Dual{c, 0}; }
 inline Dual operator*(double c, Dual a) { return Dual{c, 0} * a; }
 inline Dual operator/(Dual a, double c) { return a / Dual{c, 0}; }
 inline Dual operator/(double c, Dual a) { return Dual{c, 0} / a; }
-inline Dual &operator+=(Dual &a, Dual b) { return a = a + b; }
-inline Dual &operator-=(Dual &a, Dual b) { return a = a - b; }
-inline Dual &operator*=(Dual &a, Dual b) { return a = a * b; }
-inline Dual &operator/=(Dual &a, Dual b) { return a = a / b; }
+inline Dual& operator+=(Dual& a, Dual b) { return a = a + b; }
+inline Dual& operator-=(Dual& a, Dual b) { return a = a - b; }
+inline Dual& operator*=(Dual& a, Dual b) { return a = a * b; }
+inline Dual& operator/=(Dual& a, Dual b) { return a = a / b; }
+inline Dual& operator+=(Dual& a, double c) { return a = a + c; }
+inline Dual& operator-=(Dual& a, double c) { return a = a - c; }
+inline Dual& operator*=(Dual& a, double c) { return a = a * c; }
+inline Dual& operator/=(Dual& a, double c) { return a = a / c; }
 
 inline Dual exp(Dual a) { return {std::exp(a.v), std::exp(a.v) * a.d}; }
 inline Dual log(Dual a) { return {std::log(a.v), a.d / a.v}; }

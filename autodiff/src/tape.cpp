@@ -21,6 +21,12 @@ void Tape::reserve(std::size_t nodes, std::size_t operands) {
   partials_.reserve(operands);
 }
 
+std::size_t Tape::bytes_used() const noexcept {
+  const std::size_t per_node = sizeof(double) * 2 + sizeof(Op) + sizeof(Index);
+  const std::size_t per_operand = sizeof(Index) + sizeof(double);
+  return per_node * values_.size() + per_operand * operands_.size();
+}
+
 void Tape::clear() { cut(0); }
 
 Tape::Mark Tape::mark() const noexcept { return Mark{static_cast<Index>(values_.size()), epoch_}; }

@@ -50,6 +50,9 @@ public:
 
   /// Number of nodes on the tape.
   [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+  /// Bytes the recorded nodes occupy (values, gradients, ops, operand indices
+  /// and partials; not names, not spare capacity).
+  [[nodiscard]] std::size_t bytes_used() const noexcept;
   /// Reserves room for this many nodes and operands, so recording them
   /// allocates nothing.
   void reserve(std::size_t nodes, std::size_t operands);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every demo of a build folder once, quickly, as a smoke test.
+# usage: .ci/demos.sh BUILD_DIR [WRAPPER...]   (e.g. a valgrind command line)
+set -euo pipefail
+build=$1
+shift
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for demo in "$build"/demos/*; do
+  [ -x "$demo" ] && [ -f "$demo" ] || continue
+  name=$(basename "$demo")
+  args=()
+  # Training demos take flags; keep them short here.
+  if "$demo" --help 2>/dev/null | grep -q -- "--steps"; then args=(--steps 5 --out "$out/$name"); fi
+  echo "--- $name ${args[*]}"
+  "$@" "$demo" "${args[@]}" >"$out/$name.log" 2>&1 || { cat "$out/$name.log"; echo "demo $name failed"; exit 1; }
+  tail -n 3 "$out/$name.log"
+done
