@@ -9,6 +9,7 @@
 #include "tapegrad/arithmetic.hpp"
 #include "tapegrad/error.hpp"
 #include "tapegrad/functions.hpp"
+#include "tapegrad/gradcheck.hpp"
 #include "tapegrad/op.hpp"
 #include "tapegrad/print.hpp"
 #include "tapegrad/reductions.hpp"
