@@ -1,0 +1,113 @@
+// A steady-state training step allocates nothing. This executable replaces the
+// global operator new and delete with counting versions; each test warms up
+// (the tape and buffers grow to their working size), then counts the
+// allocations of further steps, which must be zero.
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <tapegrad/nn.hpp>
+
+using namespace tapegrad;
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+
+void* counted(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+} // namespace
+
+// Every replaceable allocation function routes to counted(); the aligned forms
+// are not used by tapegrad (no over-aligned types) and stay the library's.
+void* operator new(std::size_t size) { return counted(size); }
+void* operator new[](std::size_t size) { return counted(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return counted(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+TEST_CASE("the allocation counter sees a vector's allocation") {
+  const std::size_t before = allocations.load();
+  std::vector<double> v(100);
+  const std::size_t after = allocations.load();
+  CHECK(after - before == 1);
+}
+
+TEST_CASE("a hand-written training step allocates nothing once warmed up") {
+  const nn::Dataset data = nn::make_moons(100, 0.1, 1337);
+  Tape tape;
+  nn::MLP model(tape, 2, {16, 16, 1}, {.seed = 1337});
+  nn::SGD sgd(model.parameters(), {.lr = 0.5, .momentum = 0.9, .weight_decay = 1e-4});
+  std::vector<Value> losses;
+  losses.reserve(data.size());
+  const Tape::Mark mark = tape.mark(); // the parameters are below it
+  const auto step = [&] {
+    losses.clear();
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const Value score = model.forward(data.input(i))[0];
+      losses.push_back(nn::hinge(score, data.labels[i] == 1 ? 1.0 : -1.0));
+    }
+    const Value loss = nn::mean(losses) + 1e-4 * nn::l2_penalty(sgd.parameters());
+    loss.backward();
+    sgd.step();
+    tape.rewind(mark);
+    return loss;
+  };
+  for (int warm = 0; warm < 3; ++warm) step();
+  const std::size_t before = allocations.load();
+  for (int k = 0; k < 20; ++k) step();
+  const std::size_t after = allocations.load();
+  CHECK(after - before == 0);
+  CHECK(tape.size() == 337);
+}
+
+TEST_CASE("Trainer::step allocates nothing once warmed up, with Adam and mini-batches") {
+  const nn::Dataset data = nn::make_spirals(30, 3, 0.1, 5);
+  Tape tape;
+  nn::MLP model(tape, 2, {8, 8, 3}, {.hidden = nn::Activation::tanh, .seed = 5});
+  nn::Adam adam(model.parameters(), {.lr = 0.01});
+  nn::Trainer trainer(model, adam, data,
+                      {.loss = nn::Loss::softmax_cross_entropy,
+                       .l2 = 1e-4,
+                       .batch_size = 16,
+                       .seed = 5,
+                       .schedule = nn::LinearDecay{.start = 0.01, .end = 0.001, .steps = 50}});
+  for (int warm = 0; warm < 12; ++warm) trainer.step(); // several epochs
+  const std::size_t before = allocations.load();
+  double total = 0.0;
+  for (int k = 0; k < 30; ++k) total += trainer.step().loss;
+  const std::size_t after = allocations.load();
+  CHECK(after - before == 0);
+  CHECK(total > 0.0);
+}
+
+TEST_CASE("Trainer::step with SGD, hinge loss and the schedule allocates nothing") {
+  const nn::Dataset data = nn::make_moons(100, 0.1, 1);
+  Tape tape;
+  nn::MLP model(tape, 2, {16, 16, 1}, {.seed = 1});
+  nn::SGD sgd(model.parameters(), {.lr = 1.0});
+  nn::Trainer trainer(
+      model, sgd, data,
+      {.l2 = 1e-4, .schedule = nn::LinearDecay{.start = 1.0, .end = 0.1, .steps = 100}});
+  for (int warm = 0; warm < 3; ++warm) trainer.step();
+  const std::size_t before = allocations.load();
+  for (int k = 0; k < 20; ++k) trainer.step();
+  CHECK(allocations.load() - before == 0);
+}
