@@ -23,9 +23,28 @@ cmake --build build/shared -j "$jobs"
 # The embedding consumers do not depend on this build's linkage: the dev build ran them.
 ctest --test-dir build/shared -j "$jobs" --output-on-failure \
   -E '^consumer\.(add_subdirectory|fetchcontent)'
-for lib in build/shared/autodiff/libtapegrad_autodiff.so build/shared/nn/libtapegrad_nn.so; do
+
+step "shared libraries: every tapegrad:: function the sources define is exported"
+# Objects are built with -fvisibility=hidden; a function defined out of line
+# whose declaration lacks TAPEGRAD_*_EXPORT (or whose class does) is in the
+# objects but not in the .so's dynamic symbols: users would get undefined
+# references. (tapegrad::...::detail:: is internal by convention.)
+missing=0
+for name in autodiff nn; do
+  lib=build/shared/$name/libtapegrad_$name.so
   [ -f "$lib" ] || continue
+  mapfile -t objects < <(find build/shared/$name -path "*tapegrad_$name.dir*" -name '*.o')
+  hidden=$(comm -23 \
+    <(nm --defined-only -C "${objects[@]}" | awk '$2 == "T"' | cut -d' ' -f3- |
+      grep '^tapegrad::' | grep -v '::detail::' | sort -u) \
+    <(nm -D --defined-only -C "$lib" | awk '$2 == "T" || $2 == "W"' | cut -d' ' -f3- | sort -u))
   echo "$lib exports $(nm -D --defined-only -C "$lib" | grep -c ' tapegrad::') tapegrad:: symbols"
+  if [ -n "$hidden" ]; then
+    echo "defined but not exported from $lib (add TAPEGRAD_${name^^}_EXPORT):"
+    echo "$hidden" | sed 's/^/  /'
+    missing=1
+  fi
 done
+[ "$missing" -eq 0 ]
 
 step "done"
