@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <tapegrad/autodiff.hpp>
+#include <tapegrad/nn.hpp>
 
 using namespace tapegrad;
 
@@ -74,10 +75,37 @@ void problem_3() {
   show("b1 (new)", 0.1039, b1.value());
 }
 
+/// Problem 3 again, with the network built by tapegrad::nn instead of by hand:
+/// the same four partials and the same SGD step come out.
+void problem_3_with_nn() {
+  fmt::print("\nProblem 3 with tapegrad::nn: MLP(1, [1, 1]), sigmoid activations\n");
+  Tape tape;
+  nn::MLP net(tape, 1, {1, 1},
+              {.hidden = nn::Activation::sigmoid, .output = nn::Activation::sigmoid});
+  // parameters() order is micrograd's: w1, b1 (hidden neuron), then w2, b2.
+  net.set_parameter_values(std::array{0.2, 0.1, 0.4, 0.2});
+  const std::vector<Value> p = net.parameters();
+  const Value y_hat = net({0.5})[0];
+  const Value loss = nn::binary_cross_entropy(y_hat, 1.0);
+  loss.backward();
+  show("y_hat = net(x)", 0.6035, y_hat.value());
+  show("dL/dw2", -0.2180, p[2].grad());
+  show("dL/db2", -0.3965, p[3].grad());
+  show("dL/dw1", -0.0196, p[0].grad());
+  show("dL/db1", -0.0393, p[1].grad());
+  nn::SGD sgd(p, {.lr = 0.1});
+  sgd.step();
+  show("w2 (new)", 0.4218, p[2].value());
+  show("b2 (new)", 0.2397, p[3].value());
+  show("w1 (new)", 0.202, p[0].value());
+  show("b1 (new)", 0.1039, p[1].value());
+}
+
 } // namespace
 
 int main() {
   fmt::print("tapegrad {} - the seed homework, reproduced\n\n", version);
   problem_2();
   problem_3();
+  problem_3_with_nn();
 }
