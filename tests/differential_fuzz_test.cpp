@@ -1,0 +1,163 @@
+// Differential fuzzing: random expression graphs (tests/fuzz_generator.hpp),
+// each interpreted with double, dual numbers and tapegrad from one op list,
+// must agree (tests/fuzz_check.hpp). 10^5 graphs by default (2 * 10^4 under a
+// sanitizer); TAPEGRAD_FUZZ_GRAPHS=N and TAPEGRAD_FUZZ_SEED=S (the first seed)
+// run more or replay one. See docs/testing.md.
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "fuzz_check.hpp"
+#include "fuzz_generator.hpp"
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+#else
+constexpr bool sanitized = false;
+#endif
+
+std::uint64_t env_or(const char* name, std::uint64_t fallback) {
+  const char* text = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before any thread
+  return text != nullptr && *text != '\0' ? std::strtoull(text, nullptr, 10) : fallback;
+}
+
+/// Runs the checker over seeds [first, first + graphs); reports failures.
+fz::Counts fuzz(std::uint64_t first, std::uint64_t graphs, fz::Sabotage sabotage = {},
+                int* caught = nullptr) {
+  fz::Generator generator;
+  fz::Checker checker;
+  fz::Graph g;
+  fz::Counts counts;
+  int failures = 0;
+  for (std::uint64_t seed = first; seed < first + graphs && failures < 5; ++seed) {
+    generator.make(seed, g);
+    std::string error;
+    try {
+      error = checker.check(g, counts, sabotage);
+    } catch (const tapegrad::Error& e) {
+      error = fmt::format("tapegrad::Error: {}", e.what());
+    }
+    if (error.empty()) continue;
+    ++failures;
+    if (caught != nullptr)
+      ++*caught;
+    else
+      FAIL_CHECK(fmt::format("seed {}: {}\n{}replay: TAPEGRAD_FUZZ_SEED={} TAPEGRAD_FUZZ_GRAPHS=1 "
+                             "tests/differential_fuzz_test",
+                             seed, error, fz::print(g), seed));
+  }
+  return counts;
+}
+
+} // namespace
+
+TEST_CASE("reverse-mode gradients of random graphs match dual numbers and finite differences") {
+  const std::uint64_t first = env_or("TAPEGRAD_FUZZ_SEED", 1);
+  const std::uint64_t graphs = env_or("TAPEGRAD_FUZZ_GRAPHS", sanitized ? 20'000 : 100'000);
+  const fz::Counts c = fuzz(first, graphs);
+  MESSAGE(fmt::format("{} graphs ({} nodes) from seed {}: {} gradients checked against dual "
+                      "numbers ({} skipped: the oracle overflowed); {} against finite differences "
+                      "({} skipped near a kink or singularity, {} where FD cannot resolve them)",
+                      c.graphs, c.nodes, first, c.dual_checked, c.dual_overflow, c.fd_checked,
+                      c.fd_kink, c.fd_noisy));
+  CHECK(c.graphs == graphs);
+  if (graphs >= 1000) { // the skip rules must leave most of the work checked
+    CHECK(c.dual_overflow * 100 < c.dual_checked);
+    CHECK(c.fd_checked * 2 > c.dual_checked);
+  }
+}
+
+TEST_CASE("the checker catches a partial that is wrong by one part in 10^7") {
+  for (const fz::Kind kind : {fz::Kind::mul, fz::Kind::div, fz::Kind::exp, fz::Kind::sigmoid,
+                              fz::Kind::tanh, fz::Kind::pow, fz::Kind::dot, fz::Kind::sum}) {
+    CAPTURE(static_cast<int>(kind));
+    int caught = 0;
+    (void)fuzz(1, 300, {.kind = kind, .factor = 1 + 1e-7}, &caught);
+    CHECK(caught == 5); // fuzz() stops at the fifth failure
+  }
+}
+
+TEST_CASE("finite differences alone catch a partial that is wrong by 1%") {
+  for (const fz::Kind kind : {fz::Kind::mul, fz::Kind::log, fz::Kind::softplus, fz::Kind::cos}) {
+    CAPTURE(static_cast<int>(kind));
+    int caught = 0;
+    (void)fuzz(1, 300, {.kind = kind, .factor = 1.01, .dual = false}, &caught);
+    CHECK(caught == 5);
+  }
+}
+
+TEST_CASE("the generator reaches every op, kinks at 0, domain edges and far arguments") {
+  fz::Generator generator;
+  fz::Graph g;
+  std::array<int, fz::kind_count> kinds{};
+  std::map<std::string, int> seen;
+  std::vector<double> v, scratch;
+  for (std::uint64_t seed = 1; seed <= 2000; ++seed) {
+    generator.make(seed, g);
+    fz::evaluate<double>(g, g.inputs, v, scratch);
+    if (g.nodes.size() >= 200) ++seen["deep"];
+    for (const fz::Node& n : g.nodes) {
+      ++kinds[static_cast<std::size_t>(n.kind)];
+      const auto args = g.args_of(n);
+      const double u = v[args[0]];
+      if ((n.kind == fz::Kind::relu || n.kind == fz::Kind::abs) && u == 0) ++seen["kink at 0"];
+      if ((n.kind == fz::Kind::relu || n.kind == fz::Kind::abs) && u != 0 && std::abs(u) < 1e-7)
+        ++seen["kink at 0 +- tiny"];
+      if ((n.kind == fz::Kind::log || n.kind == fz::Kind::sqrt) && u < 1e-6) ++seen["near 0"];
+      if ((n.kind == fz::Kind::sigmoid || n.kind == fz::Kind::tanh) && std::abs(u) >= 400)
+        ++seen["far out"];
+      if (n.kind == fz::Kind::exp && std::abs(u) >= 300) ++seen["exp of a large number"];
+      if (args.size() == 2 && args[0] == args[1]) ++seen["one operand twice"];
+    }
+  }
+  for (int k = 0; k < fz::kind_count; ++k) {
+    CAPTURE(k);
+    CHECK(kinds[static_cast<std::size_t>(k)] >= 200);
+  }
+  for (const std::string what : {"deep", "kink at 0", "kink at 0 +- tiny", "near 0", "far out",
+                                 "exp of a large number", "one operand twice"}) {
+    CAPTURE(what);
+    CHECK(seen[what] >= 10);
+  }
+}
+
+TEST_CASE("a graph is reproducible from its seed and prints as a readable listing") {
+  fz::Generator generator;
+  fz::Graph a, b;
+  generator.make(42, a);
+  generator.make(7, b);
+  generator.make(42, b);
+  CHECK(fz::print(a) == fz::print(b));
+
+  fz::Graph g;
+  g.seed = 9;
+  g.inputs = {0.5, -2};
+  g.args = {0, 1, 2, 3, 0, 1, 4, 3};
+  g.consts = {1e-12, 3};
+  g.nodes = {{fz::Kind::mul, 0, 2, 0, 0},
+             {fz::Kind::add_c, 2, 1, 0, 1},
+             {fz::Kind::relu, 3, 1, 0, 0},
+             {fz::Kind::dot_c, 4, 2, 1, 1},
+             {fz::Kind::isub, 6, 2, 0, 0}};
+  CHECK(fz::print(g) == "graph of seed 9: 2 inputs, 5 nodes, output t6\n"
+                        "  x0 = 0.5\n"
+                        "  x1 = -2\n"
+                        "  t2 = x0 * x1\n"
+                        "  t3 = t2 + 1e-12\n"
+                        "  t4 = relu(t3)\n"
+                        "  t5 = dot([x0], [3], x1)\n"
+                        "  t6 = [r = t4; r -= t3]\n");
+}

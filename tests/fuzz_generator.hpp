@@ -1,0 +1,213 @@
+// random_graph(seed): a reproducible random expression graph for the
+// differential fuzzer. It draws every op of fz::Kind, constants on both sides,
+// operands reused by later nodes (fan-out, a*a, x/x), one graph in 32 a deep
+// chain of hundreds of nodes, and it steers arguments onto the places where
+// gradients go wrong: relu/abs at 0 and 0 +- tiny, log/sqrt/pow just above 0,
+// sigmoid/tanh/exp/softplus far out (|x| up to 1000). Each candidate node is
+// kept only if its value and its local derivatives are finite, so every graph
+// is differentiable at its point (a conventional derivative at a kink).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "fuzz_support.hpp"
+
+namespace fz {
+
+/// splitmix64 as a small, fast, seedable generator.
+class Random {
+public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform integer in [0, n).
+  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
+  /// True one time in n.
+  bool one_in(std::uint32_t n) { return below(n) == 0; }
+  /// Uniform in [lo, hi).
+  double uniform(double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
+  }
+  template <class T, std::size_t N> T pick(const std::array<T, N>& a) {
+    return a[below(static_cast<std::uint32_t>(N))];
+  }
+
+private:
+  std::uint64_t state_;
+};
+
+/// Builds graphs; keeps its buffers between calls so fuzzing allocates little.
+class Generator {
+public:
+  /// Fills `g` with the graph of `seed`.
+  void make(std::uint64_t seed, Graph& g) {
+    Random r(seed);
+    g.clear();
+    g.seed = seed;
+    vals_.clear();
+    probe_.clear();
+    const std::uint32_t n_inputs = 1 + r.below(4);
+    for (std::uint32_t i = 0; i < n_inputs; ++i) push_value(draw_input(r));
+    g.inputs = vals_;
+    const bool deep = r.one_in(32);
+    const std::uint32_t n_nodes = deep ? 200 + r.below(800) : 1 + r.below(40);
+    while (g.nodes.size() < n_nodes) add_node(r, g, deep);
+    if (r.one_in(2)) add_sinks_sum(g);
+  }
+
+private:
+  static double draw_input(Random& r) {
+    switch (r.below(8)) {
+    case 0: return r.pick(std::array{0.0, 1.0, -1.0, 0.5, 1e-12, -1e-12, 1e-300, 2.0});
+    case 1: return r.uniform(-10, 10);
+    case 2: return (r.one_in(2) ? 1 : -1) * r.uniform(20, 1000);
+    default: return r.uniform(-2, 2);
+    }
+  }
+
+  static double draw_constant(Random& r) {
+    if (r.one_in(2)) return r.uniform(-3, 3);
+    return r.pick(std::array{0.0, 1.0, -1.0, 2.0, 0.5, -0.25, 1e-3, 1e3, 3.0});
+  }
+
+  void push_value(double v) {
+    vals_.push_back(v);
+    probe_.push_back(check::Dual{v, 1.0});
+  }
+
+  /// An operand: usually recent (chains), sometimes any earlier id (fan-out).
+  std::uint32_t operand(Random& r, bool deep) const {
+    const auto n = static_cast<std::uint32_t>(vals_.size());
+    if (deep && !r.one_in(8)) return n - 1;
+    if (r.one_in(3)) return n - 1 - r.below(n < 4 ? n : 4);
+    return r.below(n);
+  }
+
+  /// Appends add_c(a, target - a) so that the next op sees ~target; returns
+  /// the id to use (a itself if the shift would not land in range).
+  std::uint32_t shift(Graph& g, std::uint32_t a, double target, double lo, double hi) {
+    const double c = target - vals_[a];
+    const double landed = vals_[a] + c;
+    if (!(landed >= lo && landed <= hi)) return a;
+    g.nodes.push_back(Node{Kind::add_c, static_cast<std::uint32_t>(g.args.size()), 1,
+                           static_cast<std::uint32_t>(g.consts.size()), 1});
+    g.args.push_back(a);
+    g.consts.push_back(c);
+    push_value(landed);
+    return static_cast<std::uint32_t>(vals_.size() - 1);
+  }
+
+  /// Steers the argument of a unary op onto its kink, domain edge or far range.
+  std::uint32_t steer(Random& r, Graph& g, Kind k, std::uint32_t a) {
+    if (!r.one_in(3)) return a;
+    const double sign = r.one_in(2) ? 1.0 : -1.0;
+    switch (k) {
+    case Kind::relu:
+    case Kind::abs: {
+      const double tiny = r.pick(std::array{0.0, 1e-300, 1e-15, 1e-8, 0.0});
+      return shift(g, a, sign * tiny, -1e-7, 1e-7);
+    }
+    case Kind::log:
+    case Kind::sqrt:
+    case Kind::pow_c:
+      return shift(g, a, r.pick(std::array{1e-300, 1e-30, 1e-12, 1e-6, 1e-3}), 1e-301, 1e-2);
+    case Kind::exp:
+      return shift(g, a, sign * r.pick(std::array{20.0, 300.0, 345.0, 745.0}), -746, 346);
+    case Kind::sigmoid:
+    case Kind::log_sigmoid:
+    case Kind::softplus:
+    case Kind::tanh: {
+      const double far = sign * r.pick(std::array{20.0, 40.0, 400.0, 1000.0});
+      return shift(g, a, far, -1001, 1001);
+    }
+    default: return a;
+    }
+  }
+
+  void add_node(Random& r, Graph& g, bool deep) {
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      const auto kind = static_cast<Kind>(r.below(kind_count));
+      const std::size_t args_before = g.args.size(), consts_before = g.consts.size();
+      const std::size_t nodes_before = g.nodes.size(), vals_before = vals_.size();
+      Node n{kind, static_cast<std::uint32_t>(args_before), 0,
+             static_cast<std::uint32_t>(consts_before), 0};
+      const std::uint32_t a = steer(r, g, kind, operand(r, deep));
+      n.first = static_cast<std::uint32_t>(g.args.size());
+      n.first_c = static_cast<std::uint32_t>(g.consts.size());
+      const int k = static_cast<int>(kind);
+      const bool binary = k <= 3 || (k >= 12 && k <= 15) || kind == Kind::pow;
+      const bool has_constant =
+          (k >= 4 && k <= 11) || (k >= 16 && k <= 19) || kind == Kind::pow_c || kind == Kind::c_pow;
+      g.args.push_back(a);
+      if (binary) g.args.push_back(r.one_in(6) ? a : operand(r, deep)); // a*a, a/a, pow(a, a)
+      if (kind == Kind::pow_c)
+        g.consts.push_back(
+            r.pick(std::array{2.0, 3.0, -1.0, -2.0, 0.0, 1.0, 0.5, 1 / 3.0, 1.5, -0.5}));
+      else if (kind == Kind::c_pow)
+        g.consts.push_back(r.pick(std::array{0.5, 2.0, 2.718281828459045, 10.0, 1.0, 0.1}));
+      else if (has_constant)
+        g.consts.push_back(draw_constant(r));
+      if (kind == Kind::sum || kind == Kind::dot_c || kind == Kind::dot) {
+        const std::uint32_t terms = 1 + r.below(4);
+        const std::uint32_t operands = kind == Kind::sum     ? terms
+                                       : kind == Kind::dot_c ? terms + 1
+                                                             : 2 * terms + 1;
+        for (std::uint32_t i = 1; i < operands; ++i) g.args.push_back(operand(r, deep));
+        if (kind == Kind::dot_c)
+          for (std::uint32_t i = 0; i < terms; ++i) g.consts.push_back(draw_constant(r));
+      }
+      n.count = static_cast<std::uint32_t>(g.args.size() - n.first);
+      n.count_c = static_cast<std::uint32_t>(g.consts.size() - n.first_c);
+      if (accept(g, n)) {
+        g.nodes.push_back(n);
+        return;
+      }
+      g.args.resize(args_before), g.consts.resize(consts_before);
+      g.nodes.resize(nodes_before), vals_.resize(vals_before), probe_.resize(vals_before);
+    }
+    // Nothing fit: sin of the last id is always finite.
+    g.nodes.push_back(Node{Kind::sin, static_cast<std::uint32_t>(g.args.size()), 1, 0, 0});
+    g.args.push_back(static_cast<std::uint32_t>(vals_.size() - 1));
+    push_value(std::sin(vals_.back()));
+  }
+
+  /// Keeps node n if its value is finite and below 1e150 (so that b*b in
+  /// the dual numbers' quotient rule cannot overflow), its local derivatives
+  /// are finite, and pow's base is positive (a^b is real-differentiable there).
+  bool accept(const Graph& g, const Node& n) {
+    if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
+    if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
+    const double v = apply<double>(g, n, vals_, scratch_);
+    const check::Dual d = apply<check::Dual>(g, n, probe_, dual_scratch_);
+    if (!std::isfinite(v) || std::abs(v) > 1e150 || !std::isfinite(d.d)) return false;
+    push_value(v);
+    return true;
+  }
+
+  /// Appends sum(every id nothing uses), so dead-end branches reach the output.
+  void add_sinks_sum(Graph& g) {
+    std::vector<bool> used(vals_.size(), false);
+    for (const Node& n : g.nodes)
+      for (const std::uint32_t a : g.args_of(n)) used[a] = true;
+    Node n{Kind::sum, static_cast<std::uint32_t>(g.args.size()), 0, 0, 0};
+    for (std::uint32_t id = 0; id < used.size(); ++id)
+      if (!used[id]) g.args.push_back(id);
+    n.count = static_cast<std::uint32_t>(g.args.size() - n.first);
+    if (n.count > 1 && accept(g, n))
+      g.nodes.push_back(n);
+    else
+      g.args.resize(n.first);
+  }
+
+  std::vector<double> vals_, scratch_;
+  std::vector<check::Dual> probe_, dual_scratch_;
+};
+
+} // namespace fz
