@@ -2,6 +2,8 @@
 // with a fixed seed; the Trainer reports loss and accuracy, uses the schedule,
 // leaves the tape at the parameters, and trains a softmax classifier on
 // spirals with Adam and mini-batches.
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -95,4 +97,18 @@ TEST_CASE("data that do not fit the model or the loss are refused") {
   CHECK_THROWS_AS(nn::Trainer(model, sgd, three, {.loss = nn::Loss::softmax_cross_entropy}), Error);
   nn::Dataset bad_label{.features = 2, .classes = 2, .inputs = {0, 0}, .labels = {2}};
   CHECK_THROWS_WITH_AS(nn::Trainer(model, sgd, bad_label), doctest::Contains("label 2"), Error);
+}
+
+TEST_CASE("a step that throws leaves only the parameters on the tape") {
+  const nn::Dataset data = nn::make_moons(10, 0.1, 1);
+  Tape tape;
+  nn::MLP model(tape, 2, {3, 1});
+  nn::SGD sgd(model.parameters());
+  nn::Trainer trainer(model, sgd, data);
+  tape.set_detect_anomaly(true);
+  model.parameters()[2].set_value(std::numeric_limits<double>::quiet_NaN()); // a bias
+  CHECK_THROWS_AS(trainer.step(), Error);
+  CHECK(tape.size() == model.parameter_count());
+  CHECK_THROWS_AS(trainer.evaluate(), Error);
+  CHECK(tape.size() == model.parameter_count());
 }

@@ -77,18 +77,23 @@ Value Trainer::record_loss(const Dataset& data, std::span<const std::size_t> bat
 StepReport Trainer::step() {
   const std::span<const std::size_t> batch = batches_.next();
   std::size_t correct = 0;
-  const Value loss = record_loss(data_, batch, correct);
-  loss.backward();
-  if (options_.schedule) optimizer_.set_lr((*options_.schedule)(step_));
-  const StepReport report{.step = step_,
-                          .loss = loss.value(),
-                          .accuracy =
-                              static_cast<double>(correct) / static_cast<double>(batch.size()),
-                          .lr = optimizer_.lr()};
-  optimizer_.step();
-  model_.tape().rewind(mark_);
-  ++step_;
-  return report;
+  try {
+    const Value loss = record_loss(data_, batch, correct);
+    loss.backward();
+    if (options_.schedule) optimizer_.set_lr((*options_.schedule)(step_));
+    const StepReport report{.step = step_,
+                            .loss = loss.value(),
+                            .accuracy =
+                                static_cast<double>(correct) / static_cast<double>(batch.size()),
+                            .lr = optimizer_.lr()};
+    optimizer_.step();
+    model_.tape().rewind(mark_);
+    ++step_;
+    return report;
+  } catch (...) {
+    model_.tape().rewind(mark_); // a failed step leaves no nodes behind
+    throw;
+  }
 }
 
 StepReport Trainer::evaluate() { return evaluate(data_); }
@@ -100,14 +105,19 @@ StepReport Trainer::evaluate(const Dataset& data) {
     std::iota(everyone_.begin(), everyone_.end(), std::size_t{0});
   }
   std::size_t correct = 0;
-  const Value loss = record_loss(data, std::span(everyone_).first(data.size()), correct);
-  const StepReport report{.step = step_,
-                          .loss = loss.value(),
-                          .accuracy =
-                              static_cast<double>(correct) / static_cast<double>(data.size()),
-                          .lr = optimizer_.lr()};
-  model_.tape().rewind(mark_);
-  return report;
+  try {
+    const Value loss = record_loss(data, std::span(everyone_).first(data.size()), correct);
+    const StepReport report{.step = step_,
+                            .loss = loss.value(),
+                            .accuracy =
+                                static_cast<double>(correct) / static_cast<double>(data.size()),
+                            .lr = optimizer_.lr()};
+    model_.tape().rewind(mark_);
+    return report;
+  } catch (...) {
+    model_.tape().rewind(mark_);
+    throw;
+  }
 }
 
 } // namespace tapegrad::nn

@@ -24,7 +24,7 @@ struct CsvOptions {
 };
 
 /// A table of finite doubles, row-major.
-struct Table {
+struct TAPEGRAD_NN_EXPORT Table {
   std::vector<std::string> columns; ///< the header's names ("" for each without a header)
   std::vector<double> cells;        ///< rows() * columns.size() numbers, row by row
 
