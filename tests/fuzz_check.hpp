@@ -227,9 +227,9 @@ private:
   /// kink, never reaches a singularity, never spans a period of sin. Skipped
   /// (counted) when that h is below 1e-12 max(1, |x_i|) (at or next to a kink)
   /// or when FD cannot resolve the derivative: a non-finite evaluation, or
-  /// rounding noise 16 eps (E/h + A_i) plus the underflow floor / h, plus the Richardson estimate
-  /// |D(h) - D(h/2)| above 1e-4 max(|rev|, |D(h/2)|). Otherwise |rev - D(h/2)| must be within 1e-3
-  /// max(|rev|, |D(h/2)|) + noise + |D(h) - D(h/2)|.
+  /// rounding noise 16 eps (max(E, |f| on the stencil)/h + A_i) plus the underflow floor / h, plus
+  /// the Richardson estimate |D(h) - D(h/2)| above 1e-4 max(|rev|, |D(h/2)|). Otherwise |rev -
+  /// D(h/2)| must be within 1e-3 max(|rev|, |D(h/2)|) + noise + |D(h) - D(h/2)|.
   std::string fd_check(const Graph& g, std::uint32_t i, double rev, double a, double floor,
                        Counts& counts) {
     const double eps = 0x1.0p-52;
@@ -251,9 +251,13 @@ private:
       ++counts.fd_kink;
       return {};
     }
-    const double d1 = (at_input(g, i, x + h) - at_input(g, i, x - h)) / (2 * h);
-    const double d2 = (at_input(g, i, x + h / 2) - at_input(g, i, x - h / 2)) / h;
-    const double noise = 16 * eps * (bound_[values.back().index()] / h + a) + floor / h;
+    const std::array<double, 4> f = {at_input(g, i, x + h), at_input(g, i, x - h),
+                                     at_input(g, i, x + h / 2), at_input(g, i, x - h / 2)};
+    const double d1 = (f[0] - f[1]) / (2 * h);
+    const double d2 = (f[2] - f[3]) / h;
+    double size = bound_[values.back().index()]; // rounding scales with |f| on the stencil too
+    for (const double y : f) size = std::fmax(size, std::abs(y));
+    const double noise = 16 * eps * (size / h + a) + floor / h;
     const double trunc = std::abs(d1 - d2);
     const double m = std::fmax(std::abs(rev), std::abs(d2));
     if (d1 == d2 && d2 == rev) {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -60,6 +61,25 @@ public:
     const std::uint32_t n_nodes = deep ? 200 + r.below(800) : 1 + r.below(40);
     while (g.nodes.size() < n_nodes) add_node(r, g, deep);
     if (r.one_in(2)) add_sinks_sum(g);
+  }
+
+  /// Starts a graph by hand (fuzz/engine_fuzz.cpp decodes bytes into one).
+  void begin(Graph& g, std::span<const double> inputs) {
+    g.clear();
+    vals_.clear();
+    probe_.clear();
+    for (const double x : inputs) push_value(x);
+    g.inputs = vals_;
+  }
+  /// Appends n, whose args and consts are already at the end of g, if it
+  /// passes the same rules as random nodes (see accept); else drops them.
+  bool append(Graph& g, const Node& n) {
+    if (accept(g, n)) {
+      g.nodes.push_back(n);
+      return true;
+    }
+    g.args.resize(n.first), g.consts.resize(n.first_c);
+    return false;
   }
 
 private:
@@ -180,13 +200,14 @@ private:
 
   /// Keeps node n if its value is finite and below 1e150 (so that b*b in
   /// the dual numbers' quotient rule cannot overflow), its local derivatives
-  /// are finite, and pow's base is positive (a^b is real-differentiable there).
+  /// are below 1e300 (a partial next to DBL_MAX overflows in any formula), and pow's base is
+  /// positive (a^b is real-differentiable there).
   bool accept(const Graph& g, const Node& n) {
     if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
     if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
     const double v = apply<double>(g, n, vals_, scratch_);
     const check::Dual d = apply<check::Dual>(g, n, probe_, dual_scratch_);
-    if (!std::isfinite(v) || std::abs(v) > 1e150 || !std::isfinite(d.d)) return false;
+    if (!std::isfinite(v) || std::abs(v) > 1e150 || !(std::abs(d.d) <= 1e300)) return false;
     push_value(v);
     return true;
   }
