@@ -1,0 +1,87 @@
+// tapegrad_bench: checks every workload's gradient against its hand-derived
+// one (a broken tape fails here, before any timing), then runs the suite and
+// prints the summary table. Options: Google Benchmark's, plus --n=<size> for
+// the chain and poly workloads (default 10^6).
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "alloc_counter.hpp"
+#include "summary_reporter.hpp"
+#include "workloads.hpp"
+
+namespace bench {
+
+namespace {
+std::size_t n = 1'000'000;
+}
+
+std::size_t problem_size() { return n; }
+
+bool report_check(std::string_view workload, std::string_view backend, double error,
+                  double tolerance) {
+  const bool ok = error <= tolerance;
+  std::printf("check %-9.*s %-24.*s max relative error %.2e %s\n",
+              static_cast<int>(workload.size()), workload.data(), static_cast<int>(backend.size()),
+              backend.data(), error, ok ? "ok" : "FAILED");
+  return ok;
+}
+
+void set_tape_counters(benchmark::State& state, TapeUse use, std::uint64_t allocations_before) {
+  set_allocation_counter(state, allocations_before); // first: adding counters allocates
+  state.counters["nodes"] = static_cast<double>(use.nodes);
+  state.counters["bytes_per_node"] =
+      static_cast<double>(use.bytes) / static_cast<double>(use.nodes);
+}
+
+void set_allocation_counter(benchmark::State& state, std::uint64_t allocations_before) {
+  const auto allocations = allocation_count() - allocations_before;
+  state.counters["allocs_per_step"] =
+      static_cast<double>(allocations) / static_cast<double>(state.iterations());
+}
+
+} // namespace bench
+
+int main(int argc, char** argv) {
+  // Take out --n=<size> before Google Benchmark reads the rest.
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--n="))
+      bench::n = std::strtoul(argv[i] + 4, nullptr, 10);
+    else
+      argv[kept++] = argv[i];
+  }
+  argc = kept;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (bench::n < 2) {
+    std::fprintf(stderr, "tapegrad_bench: --n must be at least 2\n");
+    return 1;
+  }
+
+  bool ok = bench::verify_mlp_step();
+  ok = bench::verify_chain() && ok;
+  ok = bench::verify_seed_step() && ok;
+  ok = bench::verify_poly() && ok;
+#ifdef TAPEGRAD_BENCH_ADOLC
+  ok = bench::verify_adolc() && ok;
+#endif
+  if (!ok) {
+    std::fprintf(stderr, "tapegrad_bench: a gradient check failed; not timing a wrong tape\n");
+    return 1;
+  }
+  std::fflush(stdout);
+
+  bench::register_mlp_step();
+  bench::register_chain();
+  bench::register_seed_step();
+  bench::register_poly();
+#ifdef TAPEGRAD_BENCH_ADOLC
+  bench::register_adolc();
+#endif
+  bench::SummaryReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

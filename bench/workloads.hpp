@@ -1,0 +1,67 @@
+// What every workload file provides to bench_main.cpp: a check of its
+// gradients against the hand-derived ones, and the registration of its
+// benchmarks. Also the counters the benchmarks attach to their results.
+//
+// Benchmark names are "<workload>/<kind>", kind one of
+//   primal    the computation in plain doubles (the ratio's denominator)
+//   gradient  the whole derivative computation (for the *_step workloads: one
+//             training step: record, backward, SGD update, rewind)
+//   record    recording the tape only (then rewinding it)
+//   reverse   backward() only, on a tape recorded once
+//   adolc     the gradient with ADOL-C (when it was found)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <benchmark/benchmark.h>
+
+#include <tapegrad/tape.hpp>
+
+namespace bench {
+
+/// n for chain and poly (10^6 unless the command line says --n=...).
+std::size_t problem_size();
+
+/// Prints "<workload> <backend>: max relative error e" and returns whether
+/// e <= tolerance.
+bool report_check(std::string_view workload, std::string_view backend, double error,
+                  double tolerance);
+
+/// What one step puts on the tape: nodes, and the bytes they occupy
+/// (Tape::bytes_used() after recording minus before).
+struct TapeUse {
+  std::size_t nodes = 0;
+  std::size_t bytes = 0;
+};
+/// Measures what `record` (a callable returning nothing) adds to `tape`.
+template <class Record> TapeUse measure_tape_use(const tapegrad::Tape& tape, Record&& record);
+
+/// Attaches the counters the summary table reads: nodes one step records, tape
+/// bytes per node, and heap allocations per iteration counted since
+/// `allocations_before` (taken just before the timed loop).
+void set_tape_counters(benchmark::State& state, TapeUse use, std::uint64_t allocations_before);
+/// Just the allocations per iteration (for the primal and ADOL-C benchmarks).
+void set_allocation_counter(benchmark::State& state, std::uint64_t allocations_before);
+
+template <class Record> TapeUse measure_tape_use(const tapegrad::Tape& tape, Record&& record) {
+  const std::size_t nodes = tape.size(), bytes = tape.bytes_used();
+  record();
+  return {tape.size() - nodes, tape.bytes_used() - bytes};
+}
+
+bool verify_mlp_step();
+void register_mlp_step();
+bool verify_chain();
+void register_chain();
+bool verify_seed_step();
+void register_seed_step();
+bool verify_poly();
+void register_poly();
+
+/// The ADOL-C side (adolc_workloads.cpp, built only when ADOL-C is found).
+bool verify_adolc();
+void register_adolc();
+
+} // namespace bench
