@@ -21,7 +21,7 @@ using Index = std::uint32_t;
 /// A handle to one node of a Tape: a variable made by `tape.var(x)`, or the
 /// result of an operation. A default-constructed Value is empty; using it in
 /// an operation throws tapegrad::Error.
-class Value {
+class TAPEGRAD_AUTODIFF_EXPORT Value {
 public:
   /// An empty handle, bound to no tape.
   Value() = default;
