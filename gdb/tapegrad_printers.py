@@ -19,9 +19,12 @@ import gdb.printing
 if "TapeView" not in globals():
     # Sourced from its file (not embedded after tapegrad_tape_view.py's text):
     # the reader is the module next to it.
+    # No __pycache__ left in the checkout or the install folder.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     from tapegrad_tape_view import (NotATape, TapeView, shortest,  # noqa: F401
                                     table_header, row_limit)
+    sys.dont_write_bytecode = writes_bytecode
 
 
 # --- The printers -------------------------------------------------------------
