@@ -10,8 +10,10 @@ for demo in "$build"/demos/*; do
   [ -x "$demo" ] && [ -f "$demo" ] || continue
   name=$(basename "$demo")
   args=()
-  # Training demos take flags; keep them short here.
-  if "$demo" --help 2>/dev/null | grep -q -- "--steps"; then args=(--steps 5 --out "$out/$name"); fi
+  # Demos that train or write files take flags: keep them short, write to $out.
+  usage=$("$demo" --help 2>/dev/null || true)
+  if grep -q -- "--steps" <<<"$usage"; then args+=(--steps 5); fi
+  if grep -q -- "--out" <<<"$usage"; then args+=(--out "$out/$name"); fi
   echo "--- $name ${args[*]}"
   "$@" "$demo" "${args[@]}" >"$out/$name.log" 2>&1 || { cat "$out/$name.log"; echo "demo $name failed"; exit 1; }
   tail -n 3 "$out/$name.log"

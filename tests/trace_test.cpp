@@ -66,10 +66,10 @@ TEST_CASE("backward() traced on the seed network says each chain-rule step in wo
       "#5 add(#4, #1): grad -0.0392594 \u2192 #4 += 1 \u00d7 -0.0392594, "
       "#1 += 1 \u00d7 -0.0392594",
       "#4 mul(#0, c): grad -0.0392594 \u2192 #0 += 0.5 \u00d7 -0.0392594",
-      "#3 leaf: grad -0.396533 \u2192 (leaf)",
-      "#2 leaf: grad -0.218027 \u2192 (leaf)",
-      "#1 leaf: grad -0.0392594 \u2192 (leaf)",
-      "#0 leaf: grad -0.0196297 \u2192 (leaf)",
+      "#3 leaf: grad -0.396533 (a leaf: nothing to pass on)",
+      "#2 leaf: grad -0.218027 (a leaf: nothing to pass on)",
+      "#1 leaf: grad -0.0392594 (a leaf: nothing to pass on)",
+      "#0 leaf: grad -0.0196297 (a leaf: nothing to pass on)",
   };
   const std::vector<std::string> lines = lines_of(trace);
   REQUIRE(lines.size() == expected.size());
@@ -104,7 +104,7 @@ TEST_CASE("each traced grad is the gradient backward() leaves on the node") {
     REQUIRE(std::sscanf(line.c_str(), "#%u", &node) == 1);
     CHECK(node < previous); // last node first, each node once
     previous = node;
-    const std::string grad = fmt::format(": grad {:.6g} \u2192", net.tape.grad(node));
+    const std::string grad = fmt::format(": grad {:.6g}", net.tape.grad(node));
     CHECK_MESSAGE(line.find(grad) != std::string::npos, line);
   }
 }

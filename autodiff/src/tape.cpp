@@ -91,14 +91,14 @@ void Tape::backward(Value out) {
 void Tape::watch_step(Index node, double upstream) {
   if (trace_ != nullptr) {
     fmt::memory_buffer line;
-    fmt::format_to(std::back_inserter(line), "#{} {}: grad {:.6g} \u2192", node,
-                   format_call(*this, node), upstream);
+    fmt::format_to(std::back_inserter(line), "#{} {}: grad {:.6g}", node, format_call(*this, node),
+                   upstream);
     const auto args = operands(node);
     const auto parts = partials(node);
     for (std::size_t k = 0; k < args.size(); ++k)
-      fmt::format_to(std::back_inserter(line), "{} #{} += {:.6g} \u00d7 {:.6g}", k == 0 ? "" : ",",
-                     args[k], parts[k], upstream);
-    if (args.empty()) fmt::format_to(std::back_inserter(line), " (leaf)");
+      fmt::format_to(std::back_inserter(line), "{} #{} += {:.6g} \u00d7 {:.6g}",
+                     k == 0 ? " \u2192" : ",", args[k], parts[k], upstream);
+    if (args.empty()) fmt::format_to(std::back_inserter(line), " (a leaf: nothing to pass on)");
     fmt::print(trace_, "{}\n", fmt::to_string(line));
   }
   if (detect_anomaly_) {

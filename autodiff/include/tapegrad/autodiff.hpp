@@ -10,6 +10,7 @@
 #include "tapegrad/error.hpp"
 #include "tapegrad/functions.hpp"
 #include "tapegrad/gradcheck.hpp"
+#include "tapegrad/graphviz.hpp"
 #include "tapegrad/op.hpp"
 #include "tapegrad/print.hpp"
 #include "tapegrad/reductions.hpp"

@@ -101,7 +101,7 @@ public:
   // --- Watching and limits --------------------------------------------------
 
   /// Prints each step of every backward() to `out` in words, e.g.
-  /// "#7 mul(#3, #5): grad 1 -> #3 += 0.4 * 1, #5 += 0.55 * 1";
+  /// "#7 mul(#3, #5): grad 1 → #3 += 0.4 × 1, #5 += 0.55 × 1";
   /// nullptr (the default) turns it off.
   void set_trace(std::FILE* out) noexcept { trace_ = out; }
   /// Anomaly mode (off by default): the first node whose value becomes NaN or
