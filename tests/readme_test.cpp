@@ -1,8 +1,11 @@
 // The README's code, compiled and checked, so the README cannot drift from
 // the library.
+#include <cstdio>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <tapegrad/autodiff.hpp>
+#include <tapegrad/nn.hpp>
 
 using namespace tapegrad;
 
@@ -33,4 +36,25 @@ TEST_CASE("the README's training loop descends and keeps the tape at two nodes")
   }
   CHECK(tape.size() == 2);
   CHECK(2 * w.value() + b.value() == doctest::Approx(1.0).epsilon(1e-9));
+}
+
+
+TEST_CASE("the README's training example reaches 100% and saves the model") {
+  nn::Dataset data = nn::make_moons(100, 0.1, /*seed=*/1337);
+  Tape tape;
+  nn::MLP model(tape, 2, {16, 16, 1}, {.seed = 1337}); // micrograd's MLP(2, [16, 16, 1])
+  nn::SGD sgd(model.parameters(), {.lr = 1.0});
+  nn::Trainer trainer(model, sgd, data,
+                      {.loss = nn::Loss::hinge,
+                       .l2 = 1e-4,
+                       .schedule = nn::LinearDecay{.start = 1.0, .end = 0.1, .steps = 100}});
+  for (int k = 0; k < 100; ++k) trainer.step(); // each returns {loss, accuracy, lr}
+  CHECK(fmt::format("{:.0f}%", 100 * trainer.evaluate().accuracy) == "100%");
+  const std::string path = "readme_test_moons.txt";
+  nn::save_parameters(model, path);
+  std::vector<double> saved = model.parameter_values();
+  nn::MLP copy(tape, 2, {16, 16, 1}, {.seed = 7});
+  nn::load_parameters(copy, path);
+  CHECK(copy.parameter_values() == saved);
+  std::remove(path.c_str());
 }

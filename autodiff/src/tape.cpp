@@ -120,7 +120,9 @@ void Tape::check_forward(Index node) {
       fmt::format("tapegrad: anomaly in the forward pass: node {} is the first to produce {}. "
                   "Operands: {}. Look for log, sqrt, pow or division at a domain edge, or exp "
                   "overflowing.",
-                  format_node(*this, node), values_[node], format_operands(*this, node));
+                  fmt::format("#{} {}{}", node, format_call(*this, node),
+                  name(node).empty() ? "" : fmt::format(" \"{}\"", name(node))),
+      values_[node], format_operands(*this, node));
   cut(node); // the offending node is not kept
   throw Error(message);
 }
