@@ -38,7 +38,6 @@ TEST_CASE("the README's training loop descends and keeps the tape at two nodes")
   CHECK(2 * w.value() + b.value() == doctest::Approx(1.0).epsilon(1e-9));
 }
 
-
 TEST_CASE("the README's training example reaches 100% and saves the model") {
   nn::Dataset data = nn::make_moons(100, 0.1, /*seed=*/1337);
   Tape tape;

@@ -116,13 +116,14 @@ void Tape::watch_step(Index node, double upstream) {
 
 void Tape::check_forward(Index node) {
   if (std::isfinite(values_[node])) return;
+  std::string what = fmt::format("#{} {}", node, format_call(*this, node));
+  if (const auto node_name = name(node); !node_name.empty())
+    what += fmt::format(" \"{}\"", node_name);
   const std::string message =
       fmt::format("tapegrad: anomaly in the forward pass: node {} is the first to produce {}. "
                   "Operands: {}. Look for log, sqrt, pow or division at a domain edge, or exp "
                   "overflowing.",
-                  fmt::format("#{} {}{}", node, format_call(*this, node),
-                  name(node).empty() ? "" : fmt::format(" \"{}\"", name(node))),
-      values_[node], format_operands(*this, node));
+                  what, values_[node], format_operands(*this, node));
   cut(node); // the offending node is not kept
   throw Error(message);
 }
