@@ -127,7 +127,7 @@ TEST_CASE("bad shapes and inputs throw tapegrad::Error with the shape in the mes
   CHECK_THROWS_AS(nn::MLP(tape, 2, {}), Error);
   CHECK_THROWS_AS(nn::MLP(tape, 2, {4, 0, 1}), Error);
   nn::MLP model(tape, 2, {3, 1});
-  CHECK_THROWS_WITH_AS(model({1.0, 2.0, 3.0}),
+  CHECK_THROWS_WITH_AS(static_cast<void>(model({1.0, 2.0, 3.0})),
                        doctest::Contains("MLP(2, [3, 1], relu, linear) takes 2 inputs"), Error);
   CHECK_THROWS_AS(model.set_parameter_values(std::vector<double>(12, 0.0)), Error);
 }

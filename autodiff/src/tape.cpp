@@ -116,14 +116,14 @@ void Tape::watch_step(Index node, double upstream) {
 
 void Tape::check_forward(Index node) {
   if (std::isfinite(values_[node])) return;
-  std::string what = fmt::format("#{} {}", node, format_call(*this, node));
+  // The node's line without its gradient, which means nothing before backward().
+  std::string what = fmt::format("#{} {} value={}", node, format_call(*this, node), values_[node]);
   if (const auto node_name = name(node); !node_name.empty())
     what += fmt::format(" \"{}\"", node_name);
-  const std::string message =
-      fmt::format("tapegrad: anomaly in the forward pass: node {} is the first to produce {}. "
-                  "Operands: {}. Look for log, sqrt, pow or division at a domain edge, or exp "
-                  "overflowing.",
-                  what, values_[node], format_operands(*this, node));
+  const std::string message = fmt::format(
+      "tapegrad: anomaly in the forward pass: node {} is the first to produce NaN or Inf. "
+      "Operands: {}. Look for log, sqrt, pow or division at a domain edge, or exp overflowing.",
+      what, format_operands(*this, node));
   cut(node); // the offending node is not kept
   throw Error(message);
 }

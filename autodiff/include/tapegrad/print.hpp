@@ -41,6 +41,7 @@ TAPEGRAD_AUTODIFF_EXPORT std::ostream& operator<<(std::ostream& out, const Value
 
 /// fmt support: `fmt::print("{}", tape)` prints the table.
 template <> struct fmt::formatter<tapegrad::Tape> : fmt::formatter<std::string_view> {
+  /// Writes format_tape(tape).
   auto format(const tapegrad::Tape& tape, format_context& ctx) const {
     return fmt::formatter<std::string_view>::format(tapegrad::format_tape(tape), ctx);
   }
@@ -48,6 +49,7 @@ template <> struct fmt::formatter<tapegrad::Tape> : fmt::formatter<std::string_v
 
 /// fmt support: `fmt::print("{}", v)` prints the Value's node line.
 template <> struct fmt::formatter<tapegrad::Value> : fmt::formatter<std::string_view> {
+  /// Writes format_value(v).
   auto format(const tapegrad::Value& v, format_context& ctx) const {
     return fmt::formatter<std::string_view>::format(tapegrad::format_value(v), ctx);
   }

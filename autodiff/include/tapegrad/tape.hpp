@@ -108,6 +108,7 @@ public:
   /// Inf when recorded, or whose gradient contribution does in backward(),
   /// throws an Error naming the node, its op, operands, their values and names.
   void set_detect_anomaly(bool on) noexcept { detect_anomaly_ = on; }
+  /// Whether anomaly mode is on.
   [[nodiscard]] bool detect_anomaly() const noexcept { return detect_anomaly_; }
   /// Recording beyond this many nodes throws instead of growing (a memory
   /// guard). The default and the upper bound is 2^32 - 1, the index range.

@@ -18,6 +18,8 @@ namespace tapegrad::nn {
 class TAPEGRAD_NN_EXPORT Module {
 public:
   virtual ~Module();
+  Module(const Module&) = delete;            ///< parameters are handles: copies would alias
+  Module& operator=(const Module&) = delete; ///< parameters are handles: copies would alias
 
   /// Every parameter (a leaf on the model's tape), in micrograd's order:
   /// layer by layer, neuron by neuron, each neuron's weights then its bias.
@@ -40,10 +42,8 @@ public:
 
 protected:
   Module() = default;
-  Module(Module&&) noexcept = default;
-  Module& operator=(Module&&) noexcept = default;
-  Module(const Module&) = delete;
-  Module& operator=(const Module&) = delete;
+  Module(Module&&) noexcept = default;            ///< moves the parameter handles
+  Module& operator=(Module&&) noexcept = default; ///< moves the parameter handles
 };
 
 } // namespace tapegrad::nn

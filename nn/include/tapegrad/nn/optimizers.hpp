@@ -18,6 +18,8 @@ namespace tapegrad::nn {
 class TAPEGRAD_NN_EXPORT Optimizer {
 public:
   virtual ~Optimizer();
+  Optimizer(const Optimizer&) = delete;            ///< holds per-parameter state
+  Optimizer& operator=(const Optimizer&) = delete; ///< holds per-parameter state
   /// Updates every parameter from its gradient.
   virtual void step() = 0;
 
@@ -35,13 +37,12 @@ public:
   [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
 
 protected:
+  /// Keeps the parameters to update and the learning rate (checked by set_lr).
   Optimizer(std::span<const Value> params, double lr);
-  Optimizer(const Optimizer&) = delete;
-  Optimizer& operator=(const Optimizer&) = delete;
 
-  std::vector<Value> params_;
-  double lr_ = 0.0;
-  std::size_t steps_ = 0;
+  std::vector<Value> params_; ///< the parameters step() updates
+  double lr_ = 0.0;           ///< the learning rate of the next step()
+  std::size_t steps_ = 0;     ///< step()s taken so far
 };
 
 /// SGD's settings.
