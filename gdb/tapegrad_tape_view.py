@@ -178,6 +178,8 @@ class TapeView:
             return False
         if epoch == int(self.tape["epoch_"]):
             return True
+        if epoch < int(self.tape["first_epoch_"]):
+            return False  # made by a destroyed Tape that lived at this address
         cuts, count = _vector_start_size(self.tape["cuts_"])
         if count > self.size + 1:  # cuts are at distinct, increasing sizes
             raise NotATape()

@@ -121,3 +121,23 @@ TEST_CASE("errors are std::exceptions too") {
   CHECK_THROWS_AS(empty + 1.0, std::runtime_error);
   CHECK_THROWS_AS(empty + 1.0, std::exception);
 }
+
+TEST_CASE("a Value whose Tape was destroyed is detected when a new Tape takes its place") {
+  // Placement new puts the second tape exactly where the first one was, as a
+  // loop body's local Tape would be: the handle then points at a live Tape
+  // that is not its own.
+  alignas(Tape) unsigned char storage[sizeof(Tape)];
+  Tape* first = new (storage) Tape;
+  const Value old = first->var(1.0);
+  const Tape::Mark old_mark = first->mark();
+  first->~Tape();
+  Tape* second = new (storage) Tape;
+  const Value fresh = second->var(5.0);
+  CHECK(&old.tape() == second);
+  CHECK(old.index() == fresh.index());
+  CHECK_THROWS_WITH_AS((void)old.value(), Contains("whose Tape was destroyed"), Error);
+  CHECK_THROWS_AS(old * 2.0, Error);
+  CHECK_THROWS_AS(second->rewind(old_mark), Error);
+  CHECK(fresh.value() == 5.0);
+  second->~Tape();
+}

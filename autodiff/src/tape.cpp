@@ -3,6 +3,7 @@
 #include "tapegrad/tape.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -11,6 +12,17 @@
 #include "tapegrad/print.hpp"
 
 namespace tapegrad {
+
+namespace {
+/// The next epoch, unique across every Tape of the process (see Tape::epoch_).
+/// An atomic counter: tapes on different threads may take epochs at once.
+std::uint32_t fresh_epoch() noexcept {
+  static std::atomic<std::uint32_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+} // namespace
+
+Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
 
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
   values_.reserve(nodes);
@@ -34,7 +46,7 @@ Tape::Mark Tape::mark() const noexcept { return Mark{static_cast<Index>(values_.
 void Tape::rewind(Mark m) {
   // The mark must still point at nodes this tape holds: not beyond its end,
   // and not into a stretch that an earlier rewind dropped and re-recorded.
-  bool valid = m.size <= values_.size();
+  bool valid = m.size <= values_.size() && m.epoch >= first_epoch_;
   for (const Cut& c : cuts_)
     if (c.epoch >= m.epoch) {
       valid = valid && m.size <= c.size;
@@ -61,7 +73,7 @@ void Tape::cut(Index size) {
   // an earlier cut at or above this size says nothing more and is forgotten.
   while (!cuts_.empty() && cuts_.back().size >= size) cuts_.pop_back();
   cuts_.push_back(Cut{epoch_, size});
-  ++epoch_;
+  epoch_ = fresh_epoch();
 }
 
 void Tape::zero_grad() noexcept { std::fill(grads_.begin(), grads_.end(), 0.0); }
@@ -207,6 +219,12 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
         fmt::format("tapegrad: a Value from another Tape (node #{}) was used{} on this tape. "
                     "Values from two tapes cannot be combined: record them all on one Tape.",
                     v.index_, at));
+  if (v.epoch_ < first_epoch_)
+    throw Error(fmt::format(
+        "tapegrad: a Value whose Tape was destroyed was used{} (node #{}); another Tape now "
+        "lives at the same address. A Value must not outlive its Tape: keep the Tape alive "
+        "as long as its Values are used.",
+        at, v.index_));
   throw Error(
       fmt::format("tapegrad: a stale Value was used{}: it refers to node #{}, which Tape::clear() "
                   "or Tape::rewind() dropped (the tape now has {} nodes). Use Values recorded "

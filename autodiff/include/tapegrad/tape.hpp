@@ -39,7 +39,8 @@ public:
     std::uint32_t epoch = 0; ///< the tape's epoch when the mark was taken
   };
 
-  Tape() = default;
+  /// An empty tape.
+  Tape();
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
 
@@ -155,13 +156,17 @@ private:
   /// Names of the few named nodes, sorted by node index.
   std::vector<std::pair<Index, std::string>> names_;
 
-  /// Bumped by each clear() and rewind(); a Value remembers the epoch it was
-  /// made in. A cut is one such truncation: {epoch it happened in, size left}.
+  /// A fresh epoch begins with the tape and with each clear() and rewind(); a
+  /// Value remembers the epoch it was made in. Epochs come from one counter
+  /// for the whole process, so they also tell this tape from an earlier,
+  /// destroyed one that lived at the same address. A cut is one truncation:
+  /// {epoch it happened in, size left}.
   struct Cut {
     std::uint32_t epoch;
     Index size;
   };
-  std::uint32_t epoch_ = 0;
+  std::uint32_t epoch_;
+  std::uint32_t first_epoch_; ///< the epoch the tape was made in
   /// The cuts that still matter, epochs and sizes both increasing: a node made
   /// in epoch e survived iff its index is below the size of the first cut made
   /// in epoch e or later.
@@ -177,7 +182,8 @@ private:
 inline bool Tape::is_live(Value v) const noexcept {
   if (v.tape_ != this || v.index_ >= values_.size()) return false;
   if (v.epoch_ == epoch_) return true;
-  for (const Cut& c : cuts_) // short: one entry in a steady training loop
+  if (v.epoch_ < first_epoch_) return false; // made by a destroyed Tape at this address
+  for (const Cut& c : cuts_)                 // short: one entry in a steady training loop
     if (c.epoch >= v.epoch_) return v.index_ < c.size;
   return true;
 }
