@@ -5,6 +5,7 @@
 //
 // Usage: tape_tour [tiny|seed] [--out DIR]    (both parts by default; pictures in DIR)
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -97,9 +98,10 @@ int main(int argc, char** argv) {
     }
   }
   try {
+    std::filesystem::create_directories(out); // like moons and spirals: --out may be new
     if (part != "seed") tiny_expression(out + "/tape_tour_tiny");
     if (part != "tiny") seed_network(out + "/tape_tour_seed");
-  } catch (const Error& e) { // write_dot: the folder is not writable
+  } catch (const std::exception& e) { // the folder cannot be made or written
     fmt::print(stderr, "{}\n", e.what());
     return 1;
   }
