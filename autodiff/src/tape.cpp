@@ -73,6 +73,7 @@ void Tape::cut(Index size) {
   // an earlier cut at or above this size says nothing more and is forgotten.
   while (!cuts_.empty() && cuts_.back().size >= size) cuts_.pop_back();
   cuts_.push_back(Cut{epoch_, size});
+  lowest_cut_ = cuts_.front().size;
   epoch_ = fresh_epoch();
 }
 

@@ -171,6 +171,9 @@ private:
   /// in epoch e survived iff its index is below the size of the first cut made
   /// in epoch e or later.
   std::vector<Cut> cuts_;
+  /// The size of cuts_.front(), the lowest cut so far (0 before any): nodes
+  /// below it are live. A shortcut through cuts_ for is_live().
+  Index lowest_cut_ = 0;
 
   std::size_t max_size_ = std::numeric_limits<Index>::max();
   std::FILE* trace_ = nullptr;
@@ -183,7 +186,10 @@ inline bool Tape::is_live(Value v) const noexcept {
   if (v.tape_ != this || v.index_ >= values_.size()) return false;
   if (v.epoch_ == epoch_) return true;
   if (v.epoch_ < first_epoch_) return false; // made by a destroyed Tape at this address
-  for (const Cut& c : cuts_)                 // short: one entry in a steady training loop
+  // Below every cut ever made: a survivor whatever its epoch. In a training
+  // loop these are the parameters under the mark, read and written each step.
+  if (v.index_ < lowest_cut_) return true;
+  for (const Cut& c : cuts_) // short: one entry in a steady training loop
     if (c.epoch >= v.epoch_) return v.index_ < c.size;
   return true;
 }
