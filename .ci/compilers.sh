@@ -15,7 +15,10 @@ step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - start)); }
 step "clang++: build (warnings as errors) and test"
 cmake --preset clang >/dev/null
 cmake --build --preset clang -j "$jobs"
-ctest --preset clang -j "$jobs"
+# The gdb tests follow g++'s -O0 line table (where `break` lands in a function,
+# which lines `next` visits); the dev and asan runs cover them.
+ctest --preset clang -j "$jobs" -E '^gdb_'
+
 
 step "shared libraries (BUILD_SHARED_LIBS=ON): build and test"
 cmake --preset dev -B build/shared -DBUILD_SHARED_LIBS=ON >/dev/null
