@@ -19,7 +19,6 @@ cmake --build --preset clang -j "$jobs"
 # which lines `next` visits); the dev and asan runs cover them.
 ctest --preset clang -j "$jobs" -E '^gdb_'
 
-
 step "shared libraries (BUILD_SHARED_LIBS=ON): build and test"
 cmake --preset dev -B build/shared -DBUILD_SHARED_LIBS=ON >/dev/null
 cmake --build build/shared -j "$jobs"
