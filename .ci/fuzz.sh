@@ -4,9 +4,12 @@
 # build folder (fuzz/corpus/<target>/ plus generated seeds). Any crash,
 # sanitizer report or failed invariant fails the script.
 # usage: .ci/fuzz.sh [SECONDS_PER_TARGET]   (default 20; see docs/testing.md)
+# libFuzzer's random seed is fixed (FUZZ_SEED, default 1) so that a CI failure
+# replays; FUZZ_SEED=0 lets libFuzzer pick one (for long local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
+seed=${FUZZ_SEED:-1}
 cmake --preset fuzz -B build/fuzz >/dev/null
 cmake --build build/fuzz -j "$(nproc)"
 
@@ -30,7 +33,7 @@ for target in engine_fuzz model_loader_fuzz csv_fuzz; do
   [ -d "fuzz/corpus/$target" ] && seeds+=("fuzz/corpus/$target")
   [ -d "$work/seeds/$target" ] && seeds+=("$work/seeds/$target")
   echo "--- $target for ${seconds}s"
-  if "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if "$binary" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/$target-" "$corpus" "${seeds[@]}" >"$work/$target.log" 2>&1; then
     grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$work/$target.log" | tail -n 2
   else

@@ -99,6 +99,54 @@ TEST_CASE("finite differences alone catch a partial that is wrong by 1%") {
   }
 }
 
+// Found by the libFuzzer target (fuzz/corpus/engine_fuzz/tiny_divisor): the
+// oracle's quotient rule once squared the divisor, which underflows below
+// 1e-154, and blamed tapegrad for the oracle's lost digits.
+TEST_CASE("dual numbers divide exactly by a number whose square under- or overflows") {
+  for (const double b : {8.85449458743247e-159, -1e-200, 1e160, 1e-300}) {
+    CAPTURE(b);
+    CHECK((check::Dual{0.0, 1.0} / b).d == 1.0 / b);
+    CHECK((check::Dual{b, 0.0} / check::Dual{b, 1.0}).d == -1.0 / b);
+
+    // t2 = [r = x0; r /= b], t3 = x0 / x1, t4 = t2 + t3 at x0 = x1 = b:
+    // d/dx0 = 2/b and d/dx1 = -x0/x1^2 = -1/b, both finite.
+    fz::Graph g;
+    g.inputs = {b, b};
+    g.args = {0, 0, 1, 2, 3};
+    g.consts = {b};
+    g.nodes = {
+        {fz::Kind::idiv_c, 0, 1, 0, 1}, {fz::Kind::div, 1, 2, 1, 0}, {fz::Kind::add, 3, 2, 1, 0}};
+    fz::Checker checker;
+    fz::Counts counts;
+    CHECK(checker.check(g, counts) == "");
+    CHECK(counts.dual_checked == 2);
+  }
+}
+
+// Also a libFuzzer find (fuzz/corpus/engine_fuzz/flat_divisor): x0 / (c - 2 x0^2)
+// at x0 = 0 with c = -1.17e-117. The divisor's slope is 0 there, so the first-
+// order step rule allowed h = 1e-5, which moves the divisor by 2e-10 >> |c|:
+// finite differences saw 2e10 where the derivative is 1/c. The checker must
+// see that the stencil crossed the singularity and skip, not cry wolf.
+TEST_CASE("finite differences are skipped where a flat divisor still crosses zero") {
+  fz::Graph g;
+  g.inputs = {0.0};
+  g.args = {0, 0, 1, 1, 2, 0, 3};
+  g.consts = {-1.1725540106225486e-117};
+  g.nodes = {{fz::Kind::mul, 0, 2, 0, 0},   // t1 = x0 * x0
+             {fz::Kind::iadd, 2, 2, 0, 0},  // t2 = [r = t1; r += t1]
+             {fz::Kind::c_sub, 4, 1, 0, 1}, // t3 = c - t2
+             {fz::Kind::div, 5, 2, 1, 0}};  // t4 = x0 / t3
+  fz::Checker checker;
+  fz::Counts counts;
+  CHECK(checker.check(g, counts) == "");
+  CHECK(counts.dual_checked == 1);
+  CHECK(counts.fd_checked == 0);
+  CHECK(counts.fd_kink == 1);
+  CHECK(checker.values.back().index() == 4);
+  CHECK(checker.values[0].grad() == doctest::Approx(1 / -1.1725540106225486e-117));
+}
+
 TEST_CASE("the generator reaches every op, kinks at 0, domain edges and far arguments") {
   fz::Generator generator;
   fz::Graph g;
@@ -121,14 +169,18 @@ TEST_CASE("the generator reaches every op, kinks at 0, domain edges and far argu
         ++seen["far out"];
       if (n.kind == fz::Kind::exp && std::abs(u) >= 300) ++seen["exp of a large number"];
       if (args.size() == 2 && args[0] == args[1]) ++seen["one operand twice"];
+      const bool by_constant = n.kind == fz::Kind::div_c || n.kind == fz::Kind::idiv_c;
+      if (by_constant && !(std::abs(g.c(n)) > 1e-154 && std::abs(g.c(n)) < 1e154))
+        ++seen["a divisor whose square under- or overflows"];
     }
   }
   for (int k = 0; k < fz::kind_count; ++k) {
     CAPTURE(k);
     CHECK(kinds[static_cast<std::size_t>(k)] >= 200);
   }
-  for (const std::string what : {"deep", "kink at 0", "kink at 0 +- tiny", "near 0", "far out",
-                                 "exp of a large number", "one operand twice"}) {
+  for (const std::string what :
+       {"deep", "kink at 0", "kink at 0 +- tiny", "near 0", "far out", "exp of a large number",
+        "one operand twice", "a divisor whose square under- or overflows"}) {
     CAPTURE(what);
     CHECK(seen[what] >= 10);
   }

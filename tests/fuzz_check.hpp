@@ -144,7 +144,7 @@ private:
   }
 
   /// Forward mode is linear in the seed, and scaling it by 2^400 or 2^-400 is
-  /// exact unless an intermediate product (a.d * b.v in the quotient rule,
+  /// exact unless an intermediate product (q * b.d in the quotient rule,
   /// say) under- or overflows: so a disagreement that one of those seeds
   /// removes came from the oracle's range, not from the engine.
   bool agrees_scaled(const Graph& g, std::uint32_t i, double rev, double tol) {
@@ -214,6 +214,28 @@ private:
     }
   }
 
+  /// Whether, at the point at_input() last evaluated (fd_vals_), every
+  /// nonlinear argument is within 2e-3 of its scale at the base point (the
+  /// step aimed at 1e-3 to first order), and each pow(a, b)'s b ln a within
+  /// 2e-3 (a^b = exp(b ln a): where ln a = 0 the exponent's scale is
+  /// infinite, yet b can move a lot).
+  bool stays_smooth(const Graph& g) const {
+    std::array<std::pair<std::uint32_t, double>, 2> args{};
+    for (const Node& n : g.nodes) {
+      for (int k = nonlinear_args(g, n, args); k-- > 0;) {
+        const auto [id, scale] = args[static_cast<std::size_t>(k)];
+        if (!(std::abs(fd_vals_[id] - vals_[id]) <= 2e-3 * scale)) return false;
+      }
+      if (n.kind == Kind::pow) {
+        const auto a = g.args_of(n);
+        const double moved =
+            fd_vals_[a[1]] * std::log(fd_vals_[a[0]]) - vals_[a[1]] * std::log(vals_[a[0]]);
+        if (!(std::abs(moved) <= 2e-3)) return false;
+      }
+    }
+    return true;
+  }
+
   double at_input(const Graph& g, std::uint32_t i, double x) {
     inputs_ = g.inputs;
     inputs_[i] = x;
@@ -223,8 +245,9 @@ private:
 
   /// Central differences D(h) and D(h/2). The step h is the largest up to
   /// 1e-5 max(1, |x_i|) that moves no nonlinear argument u by more than 1e-3 of
-  /// its scale (|du/dx_i| from the dual pass): the stencil never crosses a
-  /// kink, never reaches a singularity, never spans a period of sin. Skipped
+  /// its scale (|du/dx_i| from the dual pass), and then at x_i +- h really
+  /// moved none by more than 2e-3 of it (stays_smooth): the stencil never
+  /// crosses a kink, never reaches a singularity, never spans a period of sin. Skipped
   /// (counted) when that h is below 1e-12 max(1, |x_i|) (at or next to a kink)
   /// or when FD cannot resolve the derivative: a non-finite evaluation, or
   /// rounding noise 16 eps (max(E, |f| on the stencil)/h + A_i) plus the underflow floor / h, plus
@@ -251,8 +274,19 @@ private:
       ++counts.fd_kink;
       return {};
     }
-    const std::array<double, 4> f = {at_input(g, i, x + h), at_input(g, i, x - h),
-                                     at_input(g, i, x + h / 2), at_input(g, i, x - h / 2)};
+    // The step was chosen from first derivatives; check at x +- h that no
+    // argument moved further than allowed (x0 / (c - x0^2) with tiny c has
+    // slope 0 at x0 = 0 but moves its divisor by h^2 >> c).
+    std::array<double, 4> f{};
+    for (int side = 0; side < 2; ++side) {
+      f[static_cast<std::size_t>(side)] = at_input(g, i, side == 0 ? x + h : x - h);
+      if (!stays_smooth(g)) {
+        ++counts.fd_kink;
+        return {};
+      }
+    }
+    f[2] = at_input(g, i, x + h / 2);
+    f[3] = at_input(g, i, x - h / 2);
     const double d1 = (f[0] - f[1]) / (2 * h);
     const double d2 = (f[2] - f[3]) / h;
     double size = bound_[values.back().index()]; // rounding scales with |f| on the stencil too

@@ -53,9 +53,8 @@ public:
     g.clear();
     g.seed = seed;
     vals_.clear();
-    probe_.clear();
     const std::uint32_t n_inputs = 1 + r.below(4);
-    for (std::uint32_t i = 0; i < n_inputs; ++i) push_value(draw_input(r));
+    for (std::uint32_t i = 0; i < n_inputs; ++i) vals_.push_back(draw_input(r));
     g.inputs = vals_;
     const bool deep = r.one_in(32);
     const std::uint32_t n_nodes = deep ? 200 + r.below(800) : 1 + r.below(40);
@@ -67,8 +66,7 @@ public:
   void begin(Graph& g, std::span<const double> inputs) {
     g.clear();
     vals_.clear();
-    probe_.clear();
-    for (const double x : inputs) push_value(x);
+    for (const double x : inputs) vals_.push_back(x);
     g.inputs = vals_;
   }
   /// Appends n, whose args and consts are already at the end of g, if it
@@ -94,12 +92,10 @@ private:
 
   static double draw_constant(Random& r) {
     if (r.one_in(2)) return r.uniform(-3, 3);
+    // Now and then a constant whose square under- or overflows (|c| beyond
+    // 1e+-154): a divisor like that broke the textbook quotient rule.
+    if (r.one_in(16)) return r.pick(std::array{1e-160, -1e-200, 1e160, -1e200, 1e-300});
     return r.pick(std::array{0.0, 1.0, -1.0, 2.0, 0.5, -0.25, 1e-3, 1e3, 3.0});
-  }
-
-  void push_value(double v) {
-    vals_.push_back(v);
-    probe_.push_back(check::Dual{v, 1.0});
   }
 
   /// An operand: usually recent (chains), sometimes any earlier id (fan-out).
@@ -120,7 +116,7 @@ private:
                            static_cast<std::uint32_t>(g.consts.size()), 1});
     g.args.push_back(a);
     g.consts.push_back(c);
-    push_value(landed);
+    vals_.push_back(landed);
     return static_cast<std::uint32_t>(vals_.size() - 1);
   }
 
@@ -190,25 +186,46 @@ private:
         return;
       }
       g.args.resize(args_before), g.consts.resize(consts_before);
-      g.nodes.resize(nodes_before), vals_.resize(vals_before), probe_.resize(vals_before);
+      g.nodes.resize(nodes_before), vals_.resize(vals_before);
     }
     // Nothing fit: sin of the last id is always finite.
     g.nodes.push_back(Node{Kind::sin, static_cast<std::uint32_t>(g.args.size()), 1, 0, 0});
     g.args.push_back(static_cast<std::uint32_t>(vals_.size() - 1));
-    push_value(std::sin(vals_.back()));
+    vals_.push_back(std::sin(vals_.back()));
   }
 
-  /// Keeps node n if its value is finite and below 1e150 (so that b*b in
-  /// the dual numbers' quotient rule cannot overflow), its local derivatives
-  /// are below 1e300 (a partial next to DBL_MAX overflows in any formula), and pow's base is
-  /// positive (a^b is real-differentiable there).
+  /// Keeps node n if its value is finite and below 1e150 (so that the
+  /// product of two values is finite), each of its local derivatives is
+  /// below 1e300 (a partial next to DBL_MAX overflows in any formula), and
+  /// pow's base is positive (a^b is real-differentiable there).
   bool accept(const Graph& g, const Node& n) {
     if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
     if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
     const double v = apply<double>(g, n, vals_, scratch_);
-    const check::Dual d = apply<check::Dual>(g, n, probe_, dual_scratch_);
-    if (!std::isfinite(v) || std::abs(v) > 1e150 || !(std::abs(d.d) <= 1e300)) return false;
-    push_value(v);
+    if (!std::isfinite(v) || std::abs(v) > 1e150 || !local_partials_below(g, n, 1e300))
+      return false;
+    vals_.push_back(v);
+    return true;
+  }
+
+  /// Whether each partial of a unary or binary node, taken per operand
+  /// position (x/x has two, 1/x and -1/x, which would cancel in a sum of
+  /// them), is below `limit`. The n-ary sum and dot have partials 1, a
+  /// constant or another operand's value: always finite here.
+  bool local_partials_below(const Graph& g, const Node& n, double limit) {
+    const auto args = g.args_of(n);
+    if (args.size() > 2) return true;
+    local_.clear();
+    local_.nodes = {Node{n.kind, 0, n.count, 0, n.count_c}};
+    for (std::uint32_t k = 0; k < args.size(); ++k) local_.args.push_back(k);
+    local_.consts.assign(g.consts.begin() + n.first_c, g.consts.begin() + n.first_c + n.count_c);
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      probe_.clear();
+      for (std::size_t j = 0; j < args.size(); ++j)
+        probe_.push_back(check::Dual{vals_[args[j]], j == k ? 1.0 : 0.0});
+      const double partial = apply<check::Dual>(local_, local_.nodes[0], probe_, dual_scratch_).d;
+      if (!(std::abs(partial) <= limit)) return false;
+    }
     return true;
   }
 
@@ -228,6 +245,7 @@ private:
   }
 
   std::vector<double> vals_, scratch_;
+  Graph local_; ///< one node on its own operands, for local_partials_below
   std::vector<check::Dual> probe_, dual_scratch_;
 };
 

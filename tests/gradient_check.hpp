@@ -27,7 +27,12 @@ struct Dual {
 inline Dual operator+(Dual a, Dual b) { return {a.v + b.v, a.d + b.d}; }
 inline Dual operator-(Dual a, Dual b) { return {a.v - b.v, a.d - b.d}; }
 inline Dual operator*(Dual a, Dual b) { return {a.v * b.v, a.d * b.v + a.v * b.d}; }
-inline Dual operator/(Dual a, Dual b) { return {a.v / b.v, (a.d * b.v - a.v * b.d) / (b.v * b.v)}; }
+// (a/b)' = (a' - q b')/b with q = a/b: the textbook (a'b - ab')/b² loses every
+// digit when b² underflows (|b| < 1e-154) or overflows (|b| > 1e154).
+inline Dual operator/(Dual a, Dual b) {
+  const double q = a.v / b.v;
+  return {q, (a.d - q * b.d) / b.v};
+}
 inline Dual operator-(Dual a) { return {-a.v, -a.d}; }
 inline Dual operator+(Dual a, double c) { return a + Dual{c, 0}; }
 inline Dual operator+(double c, Dual a) { return Dual{c, 0} + a; }
