@@ -2,6 +2,7 @@
 // a 32-bit index): recording the node past the limit raises instead of
 // wrapping, names the limit and the fix, and leaves the tape usable.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -65,4 +66,29 @@ TEST_CASE("the error names the 32-bit index range as the ceiling") {
   CHECK_NOTHROW(tape.var(1.0));
   tape.set_max_size(1);
   CHECK_THROWS_WITH_AS(tape.var(2.0), Contains("2^32 - 1 at most, the index range"), Error);
+}
+
+// Anomaly mode and the limit share finish_node's one test (checked_from_):
+// whichever order they are set in, each keeps working, and turning anomaly
+// mode off leaves the limit in force.
+TEST_CASE("the limit holds in anomaly mode, and after it is turned off") {
+  Tape tape;
+  SUBCASE("limit first") {
+    tape.set_max_size(3);
+    tape.set_detect_anomaly(true);
+  }
+  SUBCASE("anomaly mode first") {
+    tape.set_detect_anomaly(true);
+    tape.set_max_size(3);
+  }
+  const Value x = tape.var(0.0);
+  CHECK_THROWS_WITH_AS(log(x), Contains("anomaly in the forward pass"), Error);
+  const Value y = x + 1.0;
+  const Value z = y * 2.0; // the 3rd node: allowed
+  CHECK_THROWS_WITH_AS(z + 1.0, Contains("the tape is full"), Error);
+  tape.set_detect_anomaly(false);
+  CHECK_THROWS_WITH_AS(z + 1.0, Contains("the limit is 3"), Error);
+  tape.set_max_size(5);
+  CHECK(std::isinf(log(x - x).value())); // off again: IEEE -inf, recorded
+  CHECK(tape.size() == 5);
 }

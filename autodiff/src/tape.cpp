@@ -83,7 +83,6 @@ void Tape::backward(Value out) {
   if (!is_live(out)) throw_unusable(out, "to call backward() from");
   grads_.assign(values_.size(), 0.0);
   grads_[out.index_] = 1.0; // d(out)/d(out)
-  const bool watching = trace_ != nullptr || detect_anomaly_;
 
   // Walk the tape backwards from out. When the loop reaches node i, every node
   // that used i came later on the tape and has already passed its share of the
@@ -91,7 +90,6 @@ void Tape::backward(Value out) {
   for (Index i = out.index_ + 1; i-- > 0;) {
     const double upstream = grads_[i];
     if (upstream == 0.0) continue; // out does not depend on node i
-    if (watching) watch_step(i, upstream);
     for (Index k = first_operand_[i]; k < first_operand_[i + 1]; ++k) {
       // Chain rule: d(out)/d(operand) += d(node)/d(operand) * d(out)/d(node).
       const Index operand = operands_[k];
@@ -99,6 +97,16 @@ void Tape::backward(Value out) {
       grads_[operand] += contribution;
     }
   }
+  if (trace_ != nullptr || detect_anomaly_) watch_sweep(out.index_);
+}
+
+void Tape::watch_sweep(Index out) {
+  // Replays the sweep for the trace and anomaly mode, after it, so that the
+  // loop above has no branch for them. The numbers are the ones the loop
+  // used: once the loop has passed node i, grads_[i] never changes again
+  // (only earlier nodes are left, and nothing flows from them to i).
+  for (Index i = out + 1; i-- > 0;)
+    if (grads_[i] != 0.0) watch_step(i, grads_[i]);
 }
 
 void Tape::watch_step(Index node, double upstream) {
@@ -148,6 +156,20 @@ void Tape::drop_pending_operands() noexcept {
 
 void Tape::set_max_size(std::size_t nodes) {
   max_size_ = std::min<std::size_t>(nodes, std::numeric_limits<Index>::max());
+  checked_from_ = detect_anomaly_ ? 0 : max_size_;
+}
+
+void Tape::set_detect_anomaly(bool on) noexcept {
+  detect_anomaly_ = on;
+  checked_from_ = detect_anomaly_ ? 0 : max_size_;
+}
+
+Value Tape::finish_checked_node(Op op, double value) {
+  if (values_.size() >= max_size_ || operands_.size() >= std::numeric_limits<Index>::max())
+    throw_full();
+  const Value v = append_node(op, value);
+  if (detect_anomaly_) check_forward(v.index_);
+  return v;
 }
 
 void Tape::check_index(Index i) const {

@@ -108,7 +108,7 @@ public:
   /// Anomaly mode (off by default): the first node whose value becomes NaN or
   /// Inf when recorded, or whose gradient contribution does in backward(),
   /// throws an Error naming the node, its op, operands, their values and names.
-  void set_detect_anomaly(bool on) noexcept { detect_anomaly_ = on; }
+  void set_detect_anomaly(bool on) noexcept;
   /// Whether anomaly mode is on.
   [[nodiscard]] bool detect_anomaly() const noexcept { return detect_anomaly_; }
   /// Recording beyond this many nodes throws instead of growing (a memory
@@ -139,8 +139,11 @@ private:
   friend class Value;
   void check_index(Index i) const;
   [[noreturn]] void throw_full();
+  Value append_node(Op op, double value);
+  Value finish_checked_node(Op op, double value);
   void cut(Index size);
   void check_forward(Index node);
+  void watch_sweep(Index out);
   void watch_step(Index node, double upstream);
   void drop_pending_operands() noexcept;
 
@@ -176,6 +179,9 @@ private:
   Index lowest_cut_ = 0;
 
   std::size_t max_size_ = std::numeric_limits<Index>::max();
+  /// finish_node()'s one test for the rare cases: max_size_, or 0 while
+  /// anomaly mode is on, so that every node then takes finish_checked_node().
+  std::size_t checked_from_ = std::numeric_limits<Index>::max();
   std::FILE* trace_ = nullptr;
   bool detect_anomaly_ = false;
 };
@@ -204,12 +210,18 @@ inline void Tape::push_operand(Value a, double partial) {
 }
 
 inline Value Tape::finish_node(Op op, double value) {
+  // One comparison covers the rare cases (a full tape, anomaly mode), so
+  // anomaly mode costs nothing when it is off.
+  if (values_.size() >= checked_from_ || operands_.size() >= std::numeric_limits<Index>::max())
+    return finish_checked_node(op, value);
+  return append_node(op, value);
+}
+
+inline Value Tape::append_node(Op op, double value) {
   const Index node = static_cast<Index>(values_.size());
-  if (node >= max_size_ || operands_.size() >= std::numeric_limits<Index>::max()) throw_full();
   values_.push_back(value);
   ops_.push_back(op);
   first_operand_.push_back(static_cast<Index>(operands_.size()));
-  if (detect_anomaly_) check_forward(node);
   return Value(this, node, epoch_);
 }
 
