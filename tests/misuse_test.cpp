@@ -1,6 +1,7 @@
 // Misuse of the engine raises tapegrad::Error with a message that says what
 // happened and how to fix it; it never reads another node's data.
 #include <array>
+#include <cstddef>
 
 #include <doctest/doctest.h>
 #include <tapegrad/autodiff.hpp>
@@ -24,6 +25,33 @@ TEST_CASE("values from two tapes cannot be combined") {
     CHECK(first.operands(c.index()).size() == 1);
     CHECK(a.grad() == 3.0);
   }
+}
+
+// sum and dot check each handle once, while pushing it: a bad one in the
+// middle must still leave no half-built node (the operands pushed before it
+// are dropped) and name itself, whichever side of a product it is on.
+TEST_CASE("a bad operand in the middle of sum or dot leaves the tape as it was") {
+  Tape tape, other;
+  const std::array<Value, 3> w = {tape.var(1.0), tape.var(2.0), tape.var(3.0)};
+  const Value b = tape.var(0.5);
+  const Value foreign = other.var(4.0);
+  const std::array<Value, 3> x_bad_input = {tape.var(1.0), foreign, tape.var(1.0)};
+  const std::array<Value, 3> w_bad_weight = {w[0], w[1], Value{}};
+  const std::array<Value, 3> x = {w[2], w[1], w[0]};
+  const std::array<double, 3> c = {1.0, 2.0, 3.0};
+  const std::array<Value, 3> terms = {w[0], foreign, w[2]};
+  const std::size_t size = tape.size();
+  CHECK_THROWS_WITH_AS(dot(w, x_bad_input, b), Contains("from another Tape"), Error);
+  CHECK_THROWS_WITH_AS(dot(w_bad_weight, x, b), Contains("empty Value"), Error);
+  CHECK_THROWS_WITH_AS(dot(w_bad_weight, c, b), Contains("empty Value"), Error);
+  CHECK_THROWS_WITH_AS(sum(terms), Contains("from another Tape"), Error);
+  CHECK(tape.size() == size);
+  const Value y = dot(w, x, b); // 1*3 + 2*2 + 3*1 + 0.5, with nothing stray in it
+  CHECK(y.value() == 10.5);
+  CHECK(tape.operands(y.index()).size() == 7);
+  y.backward();
+  CHECK(w[0].grad() == 3.0 + 3.0); // as a weight (times x0 = w2) and as input x2 (times w2)
+  CHECK(b.grad() == 1.0);
 }
 
 TEST_CASE("an empty Value cannot be used") {

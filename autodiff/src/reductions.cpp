@@ -1,6 +1,7 @@
 // sum and dot: n-ary nodes. Each pushes its operands with their partials, then
-// closes the node, exactly as the one- and two-operand ops do. The values are
-// read in a first pass, so a bad operand throws before anything is pushed.
+// closes the node, exactly as the one- and two-operand ops do. push_operand
+// returns the operand's value, so each handle is checked once; a bad one
+// throws and drops what was pushed, so no half-built node is left.
 #include "tapegrad/reductions.hpp"
 
 #include <fmt/format.h>
@@ -24,8 +25,7 @@ Value sum(std::span<const Value> terms) {
                 "least one Value.");
   Tape& tape = terms.front().tape();
   double total = 0.0;
-  for (const Value& t : terms) total += t.value();
-  for (const Value& t : terms) tape.push_operand(t, 1.0); // d(sum)/d(a_i) = 1
+  for (const Value& t : terms) total += tape.push_operand(t, 1.0); // d(sum)/d(a_i) = 1
   return tape.finish_node(Op::sum, total);
 }
 
@@ -33,9 +33,9 @@ Value dot(std::span<const Value> w, std::span<const double> x, Value b) {
   check_lengths(w.size(), x.size());
   Tape& tape = b.tape();
   double total = b.value();
-  for (std::size_t i = 0; i < w.size(); ++i) total += w[i].value() * x[i];
-  for (std::size_t i = 0; i < w.size(); ++i) tape.push_operand(w[i], x[i]); // d/dw_i = x_i
-  tape.push_operand(b, 1.0);                                                // d/db = 1
+  for (std::size_t i = 0; i < w.size(); ++i)
+    total += tape.push_operand(w[i], x[i]) * x[i]; // d/dw_i = x_i
+  tape.push_operand(b, 1.0);                       // d/db = 1
   return tape.finish_node(Op::dot, total);
 }
 
@@ -43,11 +43,7 @@ Value dot(std::span<const Value> w, std::span<const Value> x, Value b) {
   check_lengths(w.size(), x.size());
   Tape& tape = b.tape();
   double total = b.value();
-  for (std::size_t i = 0; i < w.size(); ++i) total += w[i].value() * x[i].value();
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    tape.push_operand(w[i], x[i].value()); // d/dw_i = x_i
-    tape.push_operand(x[i], w[i].value()); // d/dx_i = w_i
-  }
+  for (std::size_t i = 0; i < w.size(); ++i) total += tape.push_product(w[i], x[i]);
   tape.push_operand(b, 1.0); // d/db = 1
   return tape.finish_node(Op::dot, total);
 }

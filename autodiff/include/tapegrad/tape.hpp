@@ -118,8 +118,13 @@ public:
   // --- Recording (used by the operations; also how to add your own) ---------
 
   /// Appends operand `a` with local partial d(new node)/d(a) to the node being
-  /// built. Call once per operand, then finish_node().
-  void push_operand(Value a, double partial);
+  /// built, and returns a's value (an n-ary op reads and pushes each operand
+  /// with one check). Call once per operand, then finish_node(). A stale or
+  /// foreign `a` throws and drops the operands pushed so far.
+  double push_operand(Value a, double partial);
+  /// Appends the two operands of a product term w·x, each with the other's
+  /// value as its partial (d(wx)/dw = x, d(wx)/dx = w), and returns w·x.
+  double push_product(Value w, Value x);
   /// Closes the node whose operands were pushed since the last node, with its
   /// op and value, and returns its handle.
   Value finish_node(Op op, double value);
@@ -200,13 +205,27 @@ inline bool Tape::is_live(Value v) const noexcept {
   return true;
 }
 
-inline void Tape::push_operand(Value a, double partial) {
+inline double Tape::push_operand(Value a, double partial) {
   if (!is_live(a)) {
     drop_pending_operands();
     throw_unusable(a, "as an operand");
   }
   operands_.push_back(a.index_);
   partials_.push_back(partial);
+  return values_[a.index_];
+}
+
+inline double Tape::push_product(Value w, Value x) {
+  if (!is_live(w) || !is_live(x)) {
+    drop_pending_operands();
+    throw_unusable(is_live(w) ? x : w, "as an operand");
+  }
+  const double w_value = values_[w.index_], x_value = values_[x.index_];
+  operands_.push_back(w.index_);
+  partials_.push_back(x_value); // d(wx)/dw = x
+  operands_.push_back(x.index_);
+  partials_.push_back(w_value); // d(wx)/dx = w
+  return w_value * x_value;
 }
 
 inline Value Tape::finish_node(Op op, double value) {
