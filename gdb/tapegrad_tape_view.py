@@ -121,19 +121,20 @@ class TapeView:
         if tape.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
             tape = tape.dereference()
         self.tape = tape
-        self.values, self.size = _vector_start_size(tape["values_"])
+        # The arrays are kept at their capacity; size_ and operand_size_ say
+        # how much of them is in use (see tape.hpp).
+        self.size = int(tape["size_"])
+        operand_size = int(tape["operand_size_"])
+        self.values, room = _vector_start_size(tape["values_"])
         self.grads, self.grads_size = _vector_start_size(tape["grads_"])
-        self.ops_data, _ = _vector_start_size(tape["ops_"])
-        self.first, _ = _vector_start_size(tape["first_operand_"])
-        self.operand_data, _ = _vector_start_size(tape["operands_"])
-        self.partial_data, _ = _vector_start_size(tape["partials_"])
+        self.ops_data, ops_room = _vector_start_size(tape["ops_"])
+        self.first, first_room = _vector_start_size(tape["first_operand_"])
+        self.operand_data, operands_room = _vector_start_size(tape["operands_"])
+        self.partial_data, partials_room = _vector_start_size(tape["partials_"])
         self.names, self.names_size = _vector_start_size(tape["names_"])
-        _, ops_size = _vector_start_size(tape["ops_"])
-        _, first_size = _vector_start_size(tape["first_operand_"])
-        _, operands_size = _vector_start_size(tape["operands_"])
-        _, partials_size = _vector_start_size(tape["partials_"])
-        if (ops_size != self.size or first_size != self.size + 1 or self.grads_size > self.size
-                or operands_size != partials_size):
+        if (self.size > room or ops_room != room or first_room != room + 1
+                or self.grads_size > self.size or operands_room != partials_room
+                or operand_size > operands_room):
             raise NotATape()
         self.ops = _ops()
 

@@ -1,5 +1,6 @@
 // The tape itself: what backward() does to gradients, fan-out, deep graphs,
 // clear(), mark()/rewind(), names and leaves.
+#include <span>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -166,4 +167,30 @@ TEST_CASE("bytes_used counts 21 bytes per node and 12 per operand") {
   const Value y = x * x;         // two operands
   (void)exp(y);                  // one operand
   CHECK(tape.bytes_used() == 3 * 21 + 3 * 12);
+}
+
+// The arrays grow by doubling and are kept at their capacity (tape.hpp), with
+// a count of what is in use: growth in the middle of a node, a node with more
+// operands than the whole room, reserve() below and above what is in use, and
+// rewind() into grown memory must all keep every node's operands and values.
+TEST_CASE("the tape grows in the middle of a node and keeps every node intact") {
+  Tape tape;
+  tape.reserve(3, 2); // smaller than what follows: growth must take over
+  std::vector<Value> xs;
+  for (int i = 0; i < 1000; ++i) xs.push_back(tape.var(i + 1.0));
+  const Tape::Mark mark = tape.mark();
+  for (int round = 0; round < 3; ++round) {
+    const Value total = sum(xs); // 1000 operands at once
+    const Value products = dot(std::span(xs).first(500), std::span(xs).last(500), total);
+    CHECK(tape.operands(total.index()).size() == 1000);
+    CHECK(tape.operands(products.index()).size() == 1001);
+    CHECK(total.value() == 500500.0);
+    products.backward();
+    CHECK(xs[0].grad() == 1.0 + xs[500].value()); // via total, and as w_0 of the dot
+    CHECK(xs[999].grad() == 1.0 + xs[499].value());
+    CHECK(tape.bytes_used() == 21 * 1002 + 12 * 2001);
+    tape.reserve(1, 1); // no effect below what is in use
+    CHECK(tape.size() == 1002);
+    tape.rewind(mark);
+  }
 }

@@ -25,28 +25,47 @@ std::uint32_t fresh_epoch() noexcept {
 Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
 
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
-  values_.reserve(nodes);
+  if (nodes > values_.size()) {
+    values_.resize(nodes);
+    ops_.resize(nodes);
+    first_operand_.resize(nodes + 1);
+  }
   grads_.reserve(nodes);
-  ops_.reserve(nodes);
-  first_operand_.reserve(nodes + 1);
-  operands_.reserve(operands);
-  partials_.reserve(operands);
+  if (operands > operands_.size()) {
+    operands_.resize(operands);
+    partials_.resize(operands);
+  }
+}
+
+void Tape::grow_nodes() {
+  // Double the room, as std::vector would; the arrays' sizes are their capacity.
+  const std::size_t nodes = std::max<std::size_t>(64, 2 * values_.size());
+  values_.resize(nodes);
+  ops_.resize(nodes);
+  first_operand_.resize(nodes + 1);
+}
+
+void Tape::grow_operands(std::size_t more) {
+  const std::size_t operands =
+      std::max({std::size_t{64}, 2 * operands_.size(), operand_size_ + more});
+  operands_.resize(operands);
+  partials_.resize(operands);
 }
 
 std::size_t Tape::bytes_used() const noexcept {
   const std::size_t per_node = sizeof(double) * 2 + sizeof(Op) + sizeof(Index);
   const std::size_t per_operand = sizeof(Index) + sizeof(double);
-  return per_node * values_.size() + per_operand * operands_.size();
+  return per_node * size_ + per_operand * operand_size_;
 }
 
 void Tape::clear() { cut(0); }
 
-Tape::Mark Tape::mark() const noexcept { return Mark{static_cast<Index>(values_.size()), epoch_}; }
+Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_}; }
 
 void Tape::rewind(Mark m) {
   // The mark must still point at nodes this tape holds: not beyond its end,
   // and not into a stretch that an earlier rewind dropped and re-recorded.
-  bool valid = m.size <= values_.size() && m.epoch >= first_epoch_;
+  bool valid = m.size <= size_ && m.epoch >= first_epoch_;
   for (const Cut& c : cuts_)
     if (c.epoch >= m.epoch) {
       valid = valid && m.size <= c.size;
@@ -57,17 +76,14 @@ void Tape::rewind(Mark m) {
         fmt::format("tapegrad: rewind() to a mark at node #{} that is no longer on this tape "
                     "(it has {} nodes; an earlier clear() or rewind() went below the mark). "
                     "Take the mark again after recording what must survive.",
-                    m.size, values_.size()));
+                    m.size, size_));
   cut(m.size);
 }
 
 void Tape::cut(Index size) {
-  values_.resize(size);
+  size_ = size; // the memory stays, for the nodes recorded next
+  operand_size_ = first_operand_[size];
   grads_.resize(std::min<std::size_t>(grads_.size(), size));
-  ops_.resize(size);
-  first_operand_.resize(std::size_t{size} + 1);
-  operands_.resize(first_operand_.back());
-  partials_.resize(first_operand_.back());
   std::erase_if(names_, [size](const auto& entry) { return entry.first >= size; });
   // Remember the cut so that handles to the dropped nodes are seen as stale;
   // an earlier cut at or above this size says nothing more and is forgotten.
@@ -81,7 +97,7 @@ void Tape::zero_grad() noexcept { std::fill(grads_.begin(), grads_.end(), 0.0); 
 
 void Tape::backward(Value out) {
   if (!is_live(out)) throw_unusable(out, "to call backward() from");
-  grads_.assign(values_.size(), 0.0);
+  grads_.assign(size_, 0.0);
   grads_[out.index_] = 1.0; // d(out)/d(out)
 
   // Walk the tape backwards from out. When the loop reaches node i, every node
@@ -149,10 +165,7 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
-void Tape::drop_pending_operands() noexcept {
-  operands_.resize(first_operand_.back());
-  partials_.resize(first_operand_.back());
-}
+void Tape::drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
 
 void Tape::set_max_size(std::size_t nodes) {
   max_size_ = std::min<std::size_t>(nodes, std::numeric_limits<Index>::max());
@@ -165,18 +178,17 @@ void Tape::set_detect_anomaly(bool on) noexcept {
 }
 
 Value Tape::finish_checked_node(Op op, double value) {
-  if (values_.size() >= max_size_ || operands_.size() >= std::numeric_limits<Index>::max())
-    throw_full();
+  if (size_ >= max_size_ || operand_size_ >= std::numeric_limits<Index>::max()) throw_full();
   const Value v = append_node(op, value);
   if (detect_anomaly_) check_forward(v.index_);
   return v;
 }
 
 void Tape::check_index(Index i) const {
-  if (i >= values_.size())
+  if (i >= size_)
     throw Error(fmt::format("tapegrad: node #{} does not exist: the tape has {} nodes "
                             "(#0 to #{}). Use an index below size().",
-                            i, values_.size(), values_.size() - 1));
+                            i, size_, size_ - 1));
 }
 
 double Tape::value(Index i) const {
@@ -252,7 +264,7 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
       fmt::format("tapegrad: a stale Value was used{}: it refers to node #{}, which Tape::clear() "
                   "or Tape::rewind() dropped (the tape now has {} nodes). Use Values recorded "
                   "after the last clear/rewind; record parameters before taking the mark.",
-                  at, v.index_, values_.size()));
+                  at, v.index_, size_));
 }
 
 void Tape::throw_full() {
@@ -260,7 +272,7 @@ void Tape::throw_full() {
   throw Error(fmt::format("tapegrad: the tape is full: it holds {} nodes and the limit is {} "
                           "(set_max_size; 2^32 - 1 at most, the index range). Call clear() or "
                           "rewind() between steps, or split the computation over several tapes.",
-                          values_.size(), max_size_));
+                          size_, max_size_));
 }
 
 // --- Value members that need the tape's private parts -------------------------

@@ -50,7 +50,7 @@ public:
   Value var(double x, std::string_view name = {});
 
   /// Number of nodes on the tape.
-  [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   /// Bytes the recorded nodes occupy (values, gradients, ops, operand indices
   /// and partials; not names, not spare capacity).
   [[nodiscard]] std::size_t bytes_used() const noexcept;
@@ -146,15 +146,26 @@ private:
   [[noreturn]] void throw_full();
   Value append_node(Op op, double value);
   Value finish_checked_node(Op op, double value);
+  void grow_nodes();
+  void grow_operands(std::size_t more);
+  void append_operand_pair(Index a, double da, Index b, double db);
   void cut(Index size);
   void check_forward(Index node);
   void watch_sweep(Index out);
   void watch_step(Index node, double upstream);
   void drop_pending_operands() noexcept;
 
-  // One entry per node, in creation order.
+  // The arrays below are kept at their capacity, and the first size_ nodes
+  // and operand_size_ operands are the ones in use: recording checks for room
+  // once per node (or per operand, or product term) and then writes straight
+  // into them, which is what makes it cheap. rewind() and clear() just lower
+  // the counts. (In gdb, `print *this` shows only the nodes in use; a raw
+  // `print values_` shows the spare room after them too.)
+  Index size_ = 0;               ///< nodes in use: values_[0 .. size_)
+  std::size_t operand_size_ = 0; ///< operands in use, the node being built's included
+  // One entry per node, in creation order (first_operand_ has one more).
   std::vector<double> values_;
-  std::vector<double> grads_; ///< filled by backward(); may be shorter than values_
+  std::vector<double> grads_; ///< filled by backward(): size_ entries after it, maybe fewer before
   std::vector<Op> ops_;
   /// Node i's operands are operands_[first_operand_[i] .. first_operand_[i+1]).
   std::vector<Index> first_operand_{0};
@@ -194,7 +205,7 @@ private:
 // --- Hot paths, inline: recording a node is a handful of stores -------------
 
 inline bool Tape::is_live(Value v) const noexcept {
-  if (v.tape_ != this || v.index_ >= values_.size()) return false;
+  if (v.tape_ != this || v.index_ >= size_) return false;
   if (v.epoch_ == epoch_) return true;
   if (v.epoch_ < first_epoch_) return false; // made by a destroyed Tape at this address
   // Below every cut ever made: a survivor whatever its epoch. In a training
@@ -205,13 +216,24 @@ inline bool Tape::is_live(Value v) const noexcept {
   return true;
 }
 
+inline void Tape::append_operand_pair(Index a, double da, Index b, double db) {
+  if (operand_size_ + 2 > operands_.size()) grow_operands(2);
+  operands_[operand_size_] = a;
+  partials_[operand_size_] = da;
+  operands_[operand_size_ + 1] = b;
+  partials_[operand_size_ + 1] = db;
+  operand_size_ += 2;
+}
+
 inline double Tape::push_operand(Value a, double partial) {
   if (!is_live(a)) {
     drop_pending_operands();
     throw_unusable(a, "as an operand");
   }
-  operands_.push_back(a.index_);
-  partials_.push_back(partial);
+  if (operand_size_ + 1 > operands_.size()) grow_operands(1);
+  operands_[operand_size_] = a.index_;
+  partials_[operand_size_] = partial;
+  ++operand_size_;
   return values_[a.index_];
 }
 
@@ -221,26 +243,25 @@ inline double Tape::push_product(Value w, Value x) {
     throw_unusable(is_live(w) ? x : w, "as an operand");
   }
   const double w_value = values_[w.index_], x_value = values_[x.index_];
-  operands_.push_back(w.index_);
-  partials_.push_back(x_value); // d(wx)/dw = x
-  operands_.push_back(x.index_);
-  partials_.push_back(w_value); // d(wx)/dx = w
+  append_operand_pair(w.index_, x_value, x.index_, w_value); // d(wx)/dw = x, d(wx)/dx = w
   return w_value * x_value;
 }
 
 inline Value Tape::finish_node(Op op, double value) {
   // One comparison covers the rare cases (a full tape, anomaly mode), so
   // anomaly mode costs nothing when it is off.
-  if (values_.size() >= checked_from_ || operands_.size() >= std::numeric_limits<Index>::max())
+  if (size_ >= checked_from_ || operand_size_ >= std::numeric_limits<Index>::max())
     return finish_checked_node(op, value);
   return append_node(op, value);
 }
 
 inline Value Tape::append_node(Op op, double value) {
-  const Index node = static_cast<Index>(values_.size());
-  values_.push_back(value);
-  ops_.push_back(op);
-  first_operand_.push_back(static_cast<Index>(operands_.size()));
+  const Index node = size_;
+  if (node == values_.size()) grow_nodes();
+  values_[node] = value;
+  ops_[node] = op;
+  first_operand_[node + 1] = static_cast<Index>(operand_size_);
+  ++size_;
   return Value(this, node, epoch_);
 }
 
@@ -250,8 +271,13 @@ inline Value Tape::record(Op op, double value, Value a, double da) {
 }
 
 inline Value Tape::record(Op op, double value, Value a, double da, Value b, double db) {
-  push_operand(a, da);
-  push_operand(b, db);
+  // Both checks before any write, so that a compiler can share them with the
+  // value() reads that computed `value` (a write could alias the tape).
+  if (!is_live(a) || !is_live(b)) {
+    drop_pending_operands();
+    throw_unusable(is_live(a) ? b : a, "as an operand");
+  }
+  append_operand_pair(a.index_, da, b.index_, db);
   return finish_node(op, value);
 }
 
