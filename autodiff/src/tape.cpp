@@ -25,31 +25,29 @@ std::uint32_t fresh_epoch() noexcept {
 Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
 
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
-  if (nodes > values_.size()) {
-    values_.resize(nodes);
-    ops_.resize(nodes);
-    first_operand_.resize(nodes + 1);
-  }
+  if (nodes > node_room_) set_node_room(nodes);
   grads_.reserve(nodes);
-  if (operands > operands_.size()) {
-    operands_.resize(operands);
-    partials_.resize(operands);
-  }
+  if (operands > operand_room_) set_operand_room(operands);
 }
 
-void Tape::grow_nodes() {
-  // Double the room, as std::vector would; the arrays' sizes are their capacity.
-  const std::size_t nodes = std::max<std::size_t>(64, 2 * values_.size());
+// Double the room, as std::vector would; the arrays' sizes are their capacity.
+void Tape::grow_nodes() { set_node_room(std::max<std::size_t>(64, 2 * node_room_)); }
+
+void Tape::grow_operands(std::size_t more) {
+  set_operand_room(std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more}));
+}
+
+void Tape::set_node_room(std::size_t nodes) {
   values_.resize(nodes);
   ops_.resize(nodes);
   first_operand_.resize(nodes + 1);
+  node_room_ = nodes;
 }
 
-void Tape::grow_operands(std::size_t more) {
-  const std::size_t operands =
-      std::max({std::size_t{64}, 2 * operands_.size(), operand_size_ + more});
+void Tape::set_operand_room(std::size_t operands) {
   operands_.resize(operands);
   partials_.resize(operands);
+  operand_room_ = operands;
 }
 
 std::size_t Tape::bytes_used() const noexcept {

@@ -148,6 +148,8 @@ private:
   Value finish_checked_node(Op op, double value);
   void grow_nodes();
   void grow_operands(std::size_t more);
+  void set_node_room(std::size_t nodes);
+  void set_operand_room(std::size_t operands);
   void append_operand_pair(Index a, double da, Index b, double db);
   void cut(Index size);
   void check_forward(Index node);
@@ -163,6 +165,8 @@ private:
   // `print values_` shows the spare room after them too.)
   Index size_ = 0;               ///< nodes in use: values_[0 .. size_)
   std::size_t operand_size_ = 0; ///< operands in use, the node being built's included
+  std::size_t node_room_ = 0;    ///< values_.size(), ops_.size(): kept here for the hot path
+  std::size_t operand_room_ = 0; ///< operands_.size(), partials_.size(), likewise
   // One entry per node, in creation order (first_operand_ has one more).
   std::vector<double> values_;
   std::vector<double> grads_; ///< filled by backward(): size_ entries after it, maybe fewer before
@@ -217,7 +221,7 @@ inline bool Tape::is_live(Value v) const noexcept {
 }
 
 inline void Tape::append_operand_pair(Index a, double da, Index b, double db) {
-  if (operand_size_ + 2 > operands_.size()) grow_operands(2);
+  if (operand_size_ + 2 > operand_room_) grow_operands(2);
   operands_[operand_size_] = a;
   partials_[operand_size_] = da;
   operands_[operand_size_ + 1] = b;
@@ -230,7 +234,7 @@ inline double Tape::push_operand(Value a, double partial) {
     drop_pending_operands();
     throw_unusable(a, "as an operand");
   }
-  if (operand_size_ + 1 > operands_.size()) grow_operands(1);
+  if (operand_size_ + 1 > operand_room_) grow_operands(1);
   operands_[operand_size_] = a.index_;
   partials_[operand_size_] = partial;
   ++operand_size_;
@@ -257,7 +261,7 @@ inline Value Tape::finish_node(Op op, double value) {
 
 inline Value Tape::append_node(Op op, double value) {
   const Index node = size_;
-  if (node == values_.size()) grow_nodes();
+  if (node == node_room_) grow_nodes();
   values_[node] = value;
   ops_[node] = op;
   first_operand_[node + 1] = static_cast<Index>(operand_size_);
