@@ -26,6 +26,16 @@ std::vector<std::string> lines_of(std::FILE* trace) {
   return lines;
 }
 
+/// The lines backward() from `out` traces on `tape`; the trace is off after.
+std::vector<std::string> traced_backward(Tape& tape, Value out) {
+  std::FILE* trace = std::tmpfile();
+  REQUIRE(trace != nullptr);
+  tape.set_trace(trace);
+  out.backward();
+  tape.set_trace(nullptr);
+  return lines_of(trace);
+}
+
 /// The seed's 1-1-1 sigmoid network and its binary cross-entropy, recorded in
 /// the order demos/tape_tour.cpp records it (one term per statement).
 struct SeedNetwork {
@@ -45,11 +55,7 @@ struct SeedNetwork {
 
 TEST_CASE("backward() traced on the seed network says each chain-rule step in words") {
   SeedNetwork net;
-  std::FILE* trace = std::tmpfile();
-  REQUIRE(trace != nullptr);
-  net.tape.set_trace(trace);
-  net.loss.backward();
-  net.tape.set_trace(nullptr);
+  const std::vector<std::string> lines = traced_backward(net.tape, net.loss);
   // Node 10 is ln y_hat: it passes 1/y_hat x -1 = dL/dy_hat = -1/y_hat to
   // y_hat; the sigmoid multiplies by y_hat(1 - y_hat), the seed's factors.
   const std::vector<std::string> expected = {
@@ -71,7 +77,6 @@ TEST_CASE("backward() traced on the seed network says each chain-rule step in wo
       "#1 leaf: grad -0.0392594 (a leaf: nothing to pass on)",
       "#0 leaf: grad -0.0196297 (a leaf: nothing to pass on)",
   };
-  const std::vector<std::string> lines = lines_of(trace);
   REQUIRE(lines.size() == expected.size());
   for (std::size_t k = 0; k < lines.size(); ++k) CHECK(lines[k] == expected[k]);
 }
@@ -80,11 +85,7 @@ TEST_CASE("the trace skips the nodes the output does not depend on") {
   // (1 - y) = 0 multiplies ln(1 - y_hat): nodes 12 and 13 pass nothing back,
   // so backward()'s loop skips them and the trace has no line for them.
   SeedNetwork net;
-  std::FILE* trace = std::tmpfile();
-  REQUIRE(trace != nullptr);
-  net.tape.set_trace(trace);
-  net.loss.backward();
-  for (const std::string& line : lines_of(trace)) {
+  for (const std::string& line : traced_backward(net.tape, net.loss)) {
     CHECK(line.rfind("#12 ", 0) != 0);
     CHECK(line.rfind("#13 ", 0) != 0);
   }
@@ -94,12 +95,9 @@ TEST_CASE("the trace skips the nodes the output does not depend on") {
 
 TEST_CASE("each traced grad is the gradient backward() leaves on the node") {
   SeedNetwork net;
-  std::FILE* trace = std::tmpfile();
-  REQUIRE(trace != nullptr);
-  net.tape.set_trace(trace);
-  net.loss.backward();
+  const std::vector<std::string> lines = traced_backward(net.tape, net.loss);
   Index previous = static_cast<Index>(net.tape.size());
-  for (const std::string& line : lines_of(trace)) {
+  for (const std::string& line : lines) {
     unsigned node = 0;
     REQUIRE(std::sscanf(line.c_str(), "#%u", &node) == 1);
     CHECK(node < previous); // last node first, each node once
@@ -111,13 +109,7 @@ TEST_CASE("each traced grad is the gradient backward() leaves on the node") {
 
 TEST_CASE("tracing changes no gradient, and switched off it prints nothing") {
   SeedNetwork traced, plain;
-  std::FILE* trace = std::tmpfile();
-  REQUIRE(trace != nullptr);
-  traced.tape.set_trace(trace);
-  traced.loss.backward();
-  traced.tape.set_trace(nullptr);
-  const std::size_t lines = lines_of(trace).size();
-  CHECK(lines == 15);
+  CHECK(traced_backward(traced.tape, traced.loss).size() == 15);
   plain.loss.backward();
   for (Index i = 0; i < traced.tape.size(); ++i) CHECK(traced.tape.grad(i) == plain.tape.grad(i));
 
@@ -133,11 +125,7 @@ TEST_CASE("a traced node with many operands names each one") {
   Tape tape;
   const std::vector<Value> terms = {tape.var(1.0), tape.var(2.0), tape.var(3.0)};
   const Value total = sum(terms);
-  std::FILE* trace = std::tmpfile();
-  REQUIRE(trace != nullptr);
-  tape.set_trace(trace);
-  total.backward();
-  const std::vector<std::string> lines = lines_of(trace);
+  const std::vector<std::string> lines = traced_backward(tape, total);
   REQUIRE(!lines.empty());
   CHECK(lines[0] == "#3 sum(#0, #1, #2): grad 1 \u2192 #0 += 1 \u00d7 1, #1 += 1 \u00d7 1, "
                     "#2 += 1 \u00d7 1");
