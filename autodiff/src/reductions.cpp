@@ -42,8 +42,7 @@ Value dot(std::span<const Value> w, std::span<const double> x, Value b) {
 Value dot(std::span<const Value> w, std::span<const Value> x, Value b) {
   check_lengths(w.size(), x.size());
   Tape& tape = b.tape();
-  double total = b.value();
-  for (std::size_t i = 0; i < w.size(); ++i) total += tape.push_product(w[i], x[i]);
+  const double total = tape.push_products(w, x, b.value());
   tape.push_operand(b, 1.0); // d/db = 1
   return tape.finish_node(Op::dot, total);
 }

@@ -163,6 +163,32 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
+double Tape::push_products(std::span<const Value> w, std::span<const Value> x, double start) {
+  assert(w.size() == x.size());
+  // All the checks first, in a loop that writes nothing (so the compiler keeps
+  // the tape's fields in registers), then all the writes.
+  for (std::size_t i = 0; i < w.size(); ++i)
+    if (!is_live(w[i]) || !is_live(x[i])) {
+      drop_pending_operands();
+      throw_unusable(is_live(w[i]) ? x[i] : w[i], "as an operand");
+    }
+  const std::size_t n = 2 * w.size();
+  if (operand_size_ + n > operand_room_) grow_operands(n);
+  Index* const operands = operands_.data() + operand_size_;
+  double* const partials = partials_.data() + operand_size_;
+  double total = start;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const double w_value = values_[w[i].index_], x_value = values_[x[i].index_];
+    operands[2 * i] = w[i].index_;
+    partials[2 * i] = x_value; // d(wx)/dw = x
+    operands[2 * i + 1] = x[i].index_;
+    partials[2 * i + 1] = w_value; // d(wx)/dx = w
+    total += w_value * x_value;
+  }
+  operand_size_ += n;
+  return total;
+}
+
 void Tape::drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
 
 void Tape::set_max_size(std::size_t nodes) {

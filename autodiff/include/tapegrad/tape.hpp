@@ -122,9 +122,12 @@ public:
   /// with one check). Call once per operand, then finish_node(). A stale or
   /// foreign `a` throws and drops the operands pushed so far.
   double push_operand(Value a, double partial);
-  /// Appends the two operands of a product term w·x, each with the other's
-  /// value as its partial (d(wx)/dw = x, d(wx)/dx = w), and returns w·x.
-  double push_product(Value w, Value x);
+  /// Appends the operands of the product terms w_i·x_i (w and x of one
+  /// length), each with the other factor's value as its partial (d(wx)/dw = x,
+  /// d(wx)/dx = w), and returns start + w_0·x_0 + w_1·x_1 + ..., added in
+  /// that order. Every handle is checked before anything is written: a bad
+  /// one throws and drops the operands pushed so far.
+  double push_products(std::span<const Value> w, std::span<const Value> x, double start);
   /// Closes the node whose operands were pushed since the last node, with its
   /// op and value, and returns its handle.
   Value finish_node(Op op, double value);
@@ -239,16 +242,6 @@ inline double Tape::push_operand(Value a, double partial) {
   partials_[operand_size_] = partial;
   ++operand_size_;
   return values_[a.index_];
-}
-
-inline double Tape::push_product(Value w, Value x) {
-  if (!is_live(w) || !is_live(x)) {
-    drop_pending_operands();
-    throw_unusable(is_live(w) ? x : w, "as an operand");
-  }
-  const double w_value = values_[w.index_], x_value = values_[x.index_];
-  append_operand_pair(w.index_, x_value, x.index_, w_value); // d(wx)/dw = x, d(wx)/dx = w
-  return w_value * x_value;
 }
 
 inline Value Tape::finish_node(Op op, double value) {
