@@ -27,14 +27,19 @@ Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
   if (nodes > node_room_) set_node_room(nodes);
   grads_.reserve(nodes);
-  if (operands > operand_room_) set_operand_room(operands);
+  if (operands > operand_room_)
+    set_operand_room(std::min<std::size_t>(operands, std::numeric_limits<Index>::max()));
 }
 
 // Double the room, as std::vector would; the arrays' sizes are their capacity.
 void Tape::grow_nodes() { set_node_room(std::max<std::size_t>(64, 2 * node_room_)); }
 
 void Tape::grow_operands(std::size_t more) {
-  set_operand_room(std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more}));
+  // Operand positions are stored as Index (first_operand_): 2^32 - 1 at most.
+  constexpr std::size_t most = std::numeric_limits<Index>::max();
+  if (operand_size_ + more > most) throw_full();
+  set_operand_room(
+      std::min(most, std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more})));
 }
 
 void Tape::set_node_room(std::size_t nodes) {
@@ -42,6 +47,7 @@ void Tape::set_node_room(std::size_t nodes) {
   ops_.resize(nodes);
   first_operand_.resize(nodes + 1);
   node_room_ = nodes;
+  update_node_limit();
 }
 
 void Tape::set_operand_room(std::size_t operands) {
@@ -193,16 +199,21 @@ void Tape::drop_pending_operands() noexcept { operand_size_ = first_operand_[siz
 
 void Tape::set_max_size(std::size_t nodes) {
   max_size_ = std::min<std::size_t>(nodes, std::numeric_limits<Index>::max());
-  checked_from_ = detect_anomaly_ ? 0 : max_size_;
+  update_node_limit();
 }
 
 void Tape::set_detect_anomaly(bool on) noexcept {
   detect_anomaly_ = on;
-  checked_from_ = detect_anomaly_ ? 0 : max_size_;
+  update_node_limit();
+}
+
+void Tape::update_node_limit() noexcept {
+  node_limit_ = detect_anomaly_ ? 0 : std::min(node_room_, max_size_);
 }
 
 Value Tape::finish_checked_node(Op op, double value) {
-  if (size_ >= max_size_ || operand_size_ >= std::numeric_limits<Index>::max()) throw_full();
+  if (size_ >= max_size_) throw_full();
+  if (size_ == node_room_) grow_nodes();
   const Value v = append_node(op, value);
   if (detect_anomaly_) check_forward(v.index_);
   return v;
@@ -292,11 +303,17 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
 }
 
 void Tape::throw_full() {
+  const std::size_t operands = operand_size_;
   drop_pending_operands();
-  throw Error(fmt::format("tapegrad: the tape is full: it holds {} nodes and the limit is {} "
-                          "(set_max_size; 2^32 - 1 at most, the index range). Call clear() or "
-                          "rewind() between steps, or split the computation over several tapes.",
-                          size_, max_size_));
+  const std::string what =
+      size_ >= max_size_
+          ? fmt::format("it holds {} nodes and the limit is {} (set_max_size; 2^32 - 1 at most, "
+                        "the index range)",
+                        size_, max_size_)
+          : fmt::format("its nodes have {} operands, the most it can index (2^32 - 1)", operands);
+  throw Error(fmt::format("tapegrad: the tape is full: {}. Call clear() or rewind() between "
+                          "steps, or split the computation over several tapes.",
+                          what));
 }
 
 // --- Value members that need the tape's private parts -------------------------

@@ -153,6 +153,7 @@ private:
   void grow_operands(std::size_t more);
   void set_node_room(std::size_t nodes);
   void set_operand_room(std::size_t operands);
+  void update_node_limit() noexcept;
   void append_operand_pair(Index a, double da, Index b, double db);
   void cut(Index size);
   void check_forward(Index node);
@@ -166,8 +167,10 @@ private:
   // into them, which is what makes it cheap. rewind() and clear() just lower
   // the counts. (In gdb, `print *this` shows only the nodes in use; a raw
   // `print values_` shows the spare room after them too.)
-  Index size_ = 0;               ///< nodes in use: values_[0 .. size_)
-  std::size_t operand_size_ = 0; ///< operands in use, the node being built's included
+  Index size_ = 0; ///< nodes in use: values_[0 .. size_)
+  /// Operands in use, the node being built's included; never above 2^32 - 1,
+  /// since first_operand_ holds them as Index (grow_operands() sees to it).
+  std::size_t operand_size_ = 0;
   std::size_t node_room_ = 0;    ///< values_.size(), ops_.size(): kept here for the hot path
   std::size_t operand_room_ = 0; ///< operands_.size(), partials_.size(), likewise
   // One entry per node, in creation order (first_operand_ has one more).
@@ -202,9 +205,11 @@ private:
   Index lowest_cut_ = 0;
 
   std::size_t max_size_ = std::numeric_limits<Index>::max();
-  /// finish_node()'s one test for the rare cases: max_size_, or 0 while
-  /// anomaly mode is on, so that every node then takes finish_checked_node().
-  std::size_t checked_from_ = std::numeric_limits<Index>::max();
+  /// finish_node()'s one test: below this many nodes, a node is appended with
+  /// plain stores. It is the room (node_room_) or max_size_, whichever is
+  /// lower, or 0 while anomaly mode is on, so that every rare case (no room,
+  /// a full tape, anomaly mode) takes finish_checked_node().
+  std::size_t node_limit_ = 0;
   std::FILE* trace_ = nullptr;
   bool detect_anomaly_ = false;
 };
@@ -245,16 +250,14 @@ inline double Tape::push_operand(Value a, double partial) {
 }
 
 inline Value Tape::finish_node(Op op, double value) {
-  // One comparison covers the rare cases (a full tape, anomaly mode), so
-  // anomaly mode costs nothing when it is off.
-  if (size_ >= checked_from_ || operand_size_ >= std::numeric_limits<Index>::max())
-    return finish_checked_node(op, value);
+  // One comparison covers the rare cases (no room, a full tape, anomaly
+  // mode), so anomaly mode costs nothing when it is off.
+  if (size_ >= node_limit_) return finish_checked_node(op, value);
   return append_node(op, value);
 }
 
 inline Value Tape::append_node(Op op, double value) {
-  const Index node = size_;
-  if (node == node_room_) grow_nodes();
+  const Index node = size_; // there is room: see node_limit_
   values_[node] = value;
   ops_[node] = op;
   first_operand_[node + 1] = static_cast<Index>(operand_size_);
