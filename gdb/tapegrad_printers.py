@@ -44,9 +44,6 @@ class ValuePrinter:
         epoch = int(self.val["epoch_"])
         try:
             view = TapeView(tape)
-            # A handle is never made in an epoch its tape has not reached.
-            if epoch > int(view.tape["epoch_"]):
-                raise NotATape()
             if not view.is_live(index, epoch):
                 return "<stale Value #%d>" % index
             return view.node_line(index)
@@ -166,7 +163,7 @@ def _make_value(view, index):
     struct.pack_into(pointer_format, data, fields["tape_"].bitpos // 8, int(address))
     struct.pack_into(order + "I", data, fields["index_"].bitpos // 8, index)
     struct.pack_into(order + "I", data, fields["epoch_"].bitpos // 8,
-                     int(view.tape["epoch_"]))
+                     int(view.tape["epoch_"]) & 0xFFFFFFFF)  # a Value keeps 32 bits
     return gdb.Value(bytes(data), value_type)
 
 

@@ -174,18 +174,23 @@ class TapeView:
 
     def is_live(self, index, epoch):
         """Tape::is_live for a handle to this tape: is node `index`, made in
-        `epoch`, still on the tape (not dropped by clear() or rewind())?"""
+        the epoch whose low 32 bits are `epoch`, still on the tape (not
+        dropped by clear() or rewind())?"""
         if index >= self.size:
             return False
-        if epoch == int(self.tape["epoch_"]):
+        current = int(self.tape["epoch_"])
+        age = (current - epoch) & 0xFFFFFFFF  # Tape::age_of
+        if age == 0:
             return True
-        if epoch < int(self.tape["first_epoch_"]):
+        if age > int(self.tape["age_"]):
             return False  # made by a destroyed Tape that lived at this address
+        if index < int(self.tape["lowest_cut_"]):
+            return True
         cuts, count = _vector_start_size(self.tape["cuts_"])
         if count > self.size + 1:  # cuts are at distinct, increasing sizes
             raise NotATape()
         for c in range(count):
-            if int(cuts[c]["epoch"]) >= epoch:
+            if int(cuts[c]["epoch"]) >= current - age:
                 return index < int(cuts[c]["size"])
         return True
 

@@ -16,8 +16,10 @@ namespace tapegrad {
 namespace {
 /// The next epoch, unique across every Tape of the process (see Tape::epoch_).
 /// An atomic counter: tapes on different threads may take epochs at once.
-std::uint32_t fresh_epoch() noexcept {
-  static std::atomic<std::uint32_t> next{1};
+std::uint64_t fresh_epoch() noexcept {
+  // It starts 2^10 below 2^32, so that every run of the tests crosses the
+  // point where the 32 bits of the epoch a Value keeps wrap around to 0.
+  static std::atomic<std::uint64_t> next{(std::uint64_t{1} << 32) - 1024};
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 } // namespace
@@ -95,6 +97,8 @@ void Tape::cut(Index size) {
   cuts_.push_back(Cut{epoch_, size});
   lowest_cut_ = cuts_.front().size;
   epoch_ = fresh_epoch();
+  age_ = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(epoch_ - first_epoch_, std::numeric_limits<std::uint32_t>::max()));
 }
 
 void Tape::zero_grad() noexcept { std::fill(grads_.begin(), grads_.end(), 0.0); }
@@ -271,7 +275,7 @@ void Tape::set_name(Index i, std::string_view name) {
 Value Tape::at(Index i) const {
   check_index(i);
   // A node on the tape now is live in the current epoch.
-  return Value(const_cast<Tape*>(this), i, epoch_);
+  return Value(const_cast<Tape*>(this), i, static_cast<std::uint32_t>(epoch_));
 }
 
 void Tape::throw_empty(std::string_view where) {
@@ -289,7 +293,7 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
         fmt::format("tapegrad: a Value from another Tape (node #{}) was used{} on this tape. "
                     "Values from two tapes cannot be combined: record them all on one Tape.",
                     v.index_, at));
-  if (v.epoch_ < first_epoch_)
+  if (age_of(v) > age_)
     throw Error(fmt::format(
         "tapegrad: a Value whose Tape was destroyed was used{} (node #{}); another Tape now "
         "lives at the same address. A Value must not outlive its Tape: keep the Tape alive "

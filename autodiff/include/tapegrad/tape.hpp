@@ -36,7 +36,7 @@ public:
   /// A position to come back to with rewind(): see mark().
   struct Mark {
     Index size = 0;          ///< the tape's size when the mark was taken
-    std::uint32_t epoch = 0; ///< the tape's epoch when the mark was taken
+    std::uint64_t epoch = 0; ///< the tape's epoch when the mark was taken
   };
 
   /// An empty tape.
@@ -146,6 +146,8 @@ public:
 private:
   friend class Value;
   void check_index(Index i) const;
+  /// How many epochs ago handle v was made (see epoch_).
+  [[nodiscard]] std::uint32_t age_of(Value v) const noexcept;
   [[noreturn]] void throw_full();
   Value append_node(Op op, double value);
   Value finish_checked_node(Op op, double value);
@@ -185,17 +187,22 @@ private:
   /// Names of the few named nodes, sorted by node index.
   std::vector<std::pair<Index, std::string>> names_;
 
-  /// A fresh epoch begins with the tape and with each clear() and rewind(); a
-  /// Value remembers the epoch it was made in. Epochs come from one counter
-  /// for the whole process, so they also tell this tape from an earlier,
-  /// destroyed one that lived at the same address. A cut is one truncation:
-  /// {epoch it happened in, size left}.
+  /// A fresh epoch begins with the tape and with each clear() and rewind().
+  /// Epochs come from one 64-bit counter for the whole process (it never
+  /// wraps), so they also tell this tape from an earlier, destroyed one that
+  /// lived at the same address. A Value keeps the low 32 bits of the epoch it
+  /// was made in, which give its age, how many epochs ago it was made, exactly
+  /// up to 2^32 - 1 (is_live). A cut is one truncation: {epoch it happened
+  /// in, size left}.
   struct Cut {
-    std::uint32_t epoch;
+    std::uint64_t epoch;
     Index size;
   };
-  std::uint32_t epoch_;
-  std::uint32_t first_epoch_; ///< the epoch the tape was made in
+  std::uint64_t epoch_;
+  std::uint64_t first_epoch_; ///< the epoch the tape was made in
+  /// epoch_ - first_epoch_, capped at 2^32 - 1: a handle older than this was
+  /// made by a destroyed Tape at this address (none is, once the cap is hit).
+  std::uint32_t age_ = 0;
   /// The cuts that still matter, epochs and sizes both increasing: a node made
   /// in epoch e survived iff its index is below the size of the first cut made
   /// in epoch e or later.
@@ -216,15 +223,23 @@ private:
 
 // --- Hot paths, inline: recording a node is a handful of stores -------------
 
+inline std::uint32_t Tape::age_of(Value v) const noexcept {
+  // Exact below 2^32; past that, a handle may look younger than it is, which
+  // can let a misused one through (it then reads a node on the tape, never
+  // outside it) but never turns a live one away.
+  return static_cast<std::uint32_t>(epoch_) - v.epoch_;
+}
+
 inline bool Tape::is_live(Value v) const noexcept {
   if (v.tape_ != this || v.index_ >= size_) return false;
-  if (v.epoch_ == epoch_) return true;
-  if (v.epoch_ < first_epoch_) return false; // made by a destroyed Tape at this address
+  if (v.epoch_ == static_cast<std::uint32_t>(epoch_)) return true;
+  const std::uint32_t age = age_of(v);
+  if (age > age_) return false; // made by a destroyed Tape at this address
   // Below every cut ever made: a survivor whatever its epoch. In a training
   // loop these are the parameters under the mark, read and written each step.
   if (v.index_ < lowest_cut_) return true;
   for (const Cut& c : cuts_) // short: one entry in a steady training loop
-    if (c.epoch >= v.epoch_) return v.index_ < c.size;
+    if (c.epoch >= epoch_ - age) return v.index_ < c.size;
   return true;
 }
 
@@ -262,7 +277,7 @@ inline Value Tape::append_node(Op op, double value) {
   ops_[node] = op;
   first_operand_[node + 1] = static_cast<Index>(operand_size_);
   ++size_;
-  return Value(this, node, epoch_);
+  return Value(this, node, static_cast<std::uint32_t>(epoch_));
 }
 
 inline Value Tape::record(Op op, double value, Value a, double da) {
