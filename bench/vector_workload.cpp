@@ -3,7 +3,9 @@
 // backward(), copies the n partial derivatives out, and rewinds.
 #include "vector_workload.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -70,6 +72,26 @@ void record(benchmark::State& state, const VectorWorkload& w) {
   set_tape_counters(state, use, allocations);
 }
 
+/// The memory traffic alone of one gradient: writes as many bytes as a step's
+/// tape holds, then reads them back, as recording and backward() do, with no
+/// arithmetic. No tape of this size can take less (the gradient also writes
+/// and reads the n gradients, and computes the primal while recording).
+void tape_traffic(benchmark::State& state, const VectorWorkload& w) {
+  Tape tape;
+  const Inputs in(tape, w);
+  const TapeUse use = measure_tape_use(tape, [&] { w.on_tape(in.x); });
+  std::vector<std::uint64_t> tape_bytes(use.bytes / sizeof(std::uint64_t));
+  std::uint64_t step = 0;
+  const auto allocations = allocation_count();
+  for (auto _ : state) {
+    std::fill(tape_bytes.begin(), tape_bytes.end(), ++step); // recording writes the tape
+    std::uint64_t total = 0;
+    for (const std::uint64_t word : tape_bytes) total += word; // backward() reads it back
+    benchmark::DoNotOptimize(total);
+  }
+  set_tape_counters(state, use, allocations);
+}
+
 void reverse(benchmark::State& state, const VectorWorkload& w) {
   Tape tape;
   const Inputs in(tape, w);
@@ -102,7 +124,8 @@ void register_vector_workload(const VectorWorkload& w) {
   for (const auto& [kind, run] : {std::pair<const char*, Benchmark>{"primal", primal},
                                   {"gradient", gradient},
                                   {"record", record},
-                                  {"reverse", reverse}})
+                                  {"reverse", reverse},
+                                  {"tape_traffic", tape_traffic}})
     benchmark::RegisterBenchmark((w.name + "/" + kind).c_str(), [&w, run = run](
                                                                     benchmark::State& state) {
       run(state, w);

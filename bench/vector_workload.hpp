@@ -25,7 +25,7 @@ struct VectorWorkload {
 
 /// Checks the tape's value and gradient against the plain-double ones.
 bool verify_vector_workload(const VectorWorkload& w);
-/// Registers <name>/primal, /gradient, /record and /reverse.
+/// Registers <name>/primal, /gradient, /record, /reverse and /tape_traffic.
 void register_vector_workload(const VectorWorkload& w);
 
 } // namespace bench

@@ -8,6 +8,9 @@
 //             training step: record, backward, SGD update, rewind)
 //   record    recording the tape only (then rewinding it)
 //   reverse   backward() only, on a tape recorded once
+//   tape_traffic  (chain, poly) writing and reading back as many bytes as one
+//             step's tape holds, no arithmetic: the memory floor of any tape
+//             that size
 //   adolc     the gradient with ADOL-C (when it was found)
 #pragma once
 
