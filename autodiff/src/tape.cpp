@@ -174,7 +174,12 @@ void Tape::check_forward(Index node) {
 }
 
 double Tape::push_products(std::span<const Value> w, std::span<const Value> x, double start) {
-  assert(w.size() == x.size());
+  if (w.size() != x.size()) {
+    drop_pending_operands();
+    throw Error(fmt::format("tapegrad: push_products() got {} weights but {} inputs. Pass one "
+                            "input per weight.",
+                            w.size(), x.size()));
+  }
   // All the checks first, in a loop that writes nothing (so the compiler keeps
   // the tape's fields in registers), then all the writes.
   for (std::size_t i = 0; i < w.size(); ++i)

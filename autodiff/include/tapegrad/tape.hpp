@@ -125,8 +125,9 @@ public:
   /// Appends the operands of the product terms w_i·x_i (w and x of one
   /// length), each with the other factor's value as its partial (d(wx)/dw = x,
   /// d(wx)/dx = w), and returns start + w_0·x_0 + w_1·x_1 + ..., added in
-  /// that order. Every handle is checked before anything is written: a bad
-  /// one throws and drops the operands pushed so far.
+  /// that order. Every handle, and that the lengths match, is checked before
+  /// anything is written: a bad one throws and drops the operands pushed so
+  /// far.
   double push_products(std::span<const Value> w, std::span<const Value> x, double start);
   /// Closes the node whose operands were pushed since the last node, with its
   /// op and value, and returns its handle.
@@ -240,7 +241,7 @@ inline bool Tape::is_live(Value v) const noexcept {
   if (v.index_ < lowest_cut_) return true;
   for (const Cut& c : cuts_) // short: one entry in a steady training loop
     if (c.epoch >= epoch_ - age) return v.index_ < c.size;
-  return true;
+  return true; // no cut since: only when its age is ambiguous (age_of)
 }
 
 inline void Tape::append_operand_pair(Index a, double da, Index b, double db) {

@@ -56,8 +56,9 @@ private:
 
   Tape* tape_ = nullptr;
   Index index_ = 0;
-  /// The tape's epoch when the node was made; tells a stale handle (its node
-  /// was dropped by clear() or rewind()) from a live one. See Tape::is_live.
+  /// The low 32 bits of the tape's epoch when the node was made; tells a
+  /// stale handle (its node was dropped by clear() or rewind()) from a live
+  /// one. See Tape::is_live.
   std::uint32_t epoch_ = 0;
 };
 
