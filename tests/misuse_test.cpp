@@ -136,6 +136,10 @@ TEST_CASE("rewinding to a mark that is gone is an error") {
   (void)tape.var(4.0); // the tape is long enough again, but it is other nodes
   CHECK_THROWS_AS(tape.rewind(high), Error);
   CHECK(tape.size() == 3);
+  Tape newer; // its epochs are all later than this tape's
+  (void)newer.var(5.0);
+  CHECK_THROWS_WITH_AS(tape.rewind(newer.mark()), Contains("taken on another Tape"), Error);
+  CHECK(tape.size() == 3);
 }
 
 TEST_CASE("reading a node that does not exist is an error") {

@@ -69,9 +69,15 @@ void Tape::clear() { cut(0); }
 Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_}; }
 
 void Tape::rewind(Mark m) {
+  // Each epoch is drawn by one tape only, so a mark from outside this tape's
+  // epochs was taken on another Tape (one still alive and older than this one
+  // is not caught).
+  if (m.epoch < first_epoch_ || m.epoch > epoch_)
+    throw Error("tapegrad: rewind() to a mark taken on another Tape (or on a destroyed one). "
+                "Rewind each tape to a mark() taken on it.");
   // The mark must still point at nodes this tape holds: not beyond its end,
   // and not into a stretch that an earlier rewind dropped and re-recorded.
-  bool valid = m.size <= size_ && m.epoch >= first_epoch_;
+  bool valid = m.size <= size_;
   for (const Cut& c : cuts_)
     if (c.epoch >= m.epoch) {
       valid = valid && m.size <= c.size;
