@@ -236,6 +236,39 @@ private:
     return true;
   }
 
+  /// How much rounding at the point at_input() last evaluated (fd_vals_) can
+  /// move f: each node rounds its result, and a sum or dot every partial sum,
+  /// so it may lose eps times the sum of its terms' magnitudes, which reaches
+  /// f times |df/dnode| (abs_grad_, from the base point). The base point's E
+  /// does not cover it where the stencil creates terms it did not have: with
+  /// x1 = 0, dot([-x1, -x1], [-x1, x1], 0) adds h^2 - h^2 on the stencil,
+  /// which swallows a third term of 1e-98.
+  double stencil_rounding(const Graph& g) const {
+    double total = 0;
+    for (std::size_t k = 0; k < g.nodes.size(); ++k) {
+      const Node& n = g.nodes[k];
+      const std::size_t id = g.inputs.size() + k;
+      const double weight = abs_grad_[values[id].index()];
+      if (weight == 0) continue;
+      const auto a = g.args_of(n);
+      const auto v = [&](std::size_t j) { return std::abs(fd_vals_[a[j]]); };
+      double terms = std::abs(fd_vals_[id]);
+      if (n.kind == Kind::sum) {
+        terms = 0;
+        for (std::size_t j = 0; j < a.size(); ++j) terms += v(j);
+      } else if (n.kind == Kind::dot_c) {
+        terms = v(a.size() - 1);
+        for (std::size_t j = 0; j + 1 < a.size(); ++j) terms += v(j) * std::abs(g.c(n, j));
+      } else if (n.kind == Kind::dot) {
+        const std::size_t w = (a.size() - 1) / 2;
+        terms = v(a.size() - 1);
+        for (std::size_t j = 0; j < w; ++j) terms += v(j) * v(w + j);
+      }
+      total += weight * terms;
+    }
+    return total;
+  }
+
   double at_input(const Graph& g, std::uint32_t i, double x) {
     inputs_ = g.inputs;
     inputs_[i] = x;
@@ -250,7 +283,8 @@ private:
   /// crosses a kink, never reaches a singularity, never spans a period of sin. Skipped
   /// (counted) when that h is below 1e-12 max(1, |x_i|) (at or next to a kink)
   /// or when FD cannot resolve the derivative: a non-finite evaluation, or
-  /// rounding noise 16 eps (max(E, |f| on the stencil)/h + A_i) plus the underflow floor / h, plus
+  /// rounding noise 16 eps (max(E, |f| and stencil_rounding() on the stencil)/h + A_i) plus the
+  /// underflow floor / h, plus
   /// the Richardson estimate |D(h) - D(h/2)| above 1e-4 max(|rev|, |D(h/2)|). Otherwise |rev -
   /// D(h/2)| must be within 1e-3 max(|rev|, |D(h/2)|) + noise + |D(h) - D(h/2)|.
   std::string fd_check(const Graph& g, std::uint32_t i, double rev, double a, double floor,
@@ -278,18 +312,21 @@ private:
     // argument moved further than allowed (x0 / (c - x0^2) with tiny c has
     // slope 0 at x0 = 0 but moves its divisor by h^2 >> c).
     std::array<double, 4> f{};
+    double size = bound_[values.back().index()]; // and the rounding on the stencil
     for (int side = 0; side < 2; ++side) {
       f[static_cast<std::size_t>(side)] = at_input(g, i, side == 0 ? x + h : x - h);
       if (!stays_smooth(g)) {
         ++counts.fd_kink;
         return {};
       }
+      size = std::fmax(size, stencil_rounding(g));
     }
     f[2] = at_input(g, i, x + h / 2);
+    size = std::fmax(size, stencil_rounding(g));
     f[3] = at_input(g, i, x - h / 2);
+    size = std::fmax(size, stencil_rounding(g));
     const double d1 = (f[0] - f[1]) / (2 * h);
     const double d2 = (f[2] - f[3]) / h;
-    double size = bound_[values.back().index()]; // rounding scales with |f| on the stencil too
     for (const double y : f) size = std::fmax(size, std::abs(y));
     const double noise = 16 * eps * (size / h + a) + floor / h;
     const double trunc = std::abs(d1 - d2);
