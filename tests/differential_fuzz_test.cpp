@@ -168,6 +168,51 @@ TEST_CASE("finite differences are skipped where the stencil's own terms swallow 
   CHECK(checker.values[1].grad() == x2);
 }
 
+// And its sibling (fuzz/corpus/engine_fuzz/absorbed_input), reduced: at x0 = 0,
+// (x0 + c - x0) * -x0 has d/dx0 = -c = 1.7e-93, but on the stencil x0 + c
+// rounds to +-h, the difference is 0, and so is f. The weight of x0 + c is
+// ~0 at x0 = 0 and ~h on the stencil, so the bound must be taken there.
+TEST_CASE("finite differences are skipped where the stencil absorbs a tiny input") {
+  constexpr double c = -1.718333114002038e-93;
+  fz::Graph g;
+  g.inputs = {0.0, c};
+  g.args = {0, 1, 0, 2, 3, 4, 3};
+  g.nodes = {{fz::Kind::add, 0, 2, 0, 0},  // t2 = x0 + x1
+             {fz::Kind::neg, 2, 1, 0, 0},  // t3 = -x0
+             {fz::Kind::add, 3, 2, 0, 0},  // t4 = t2 + t3
+             {fz::Kind::mul, 5, 2, 0, 0}}; // t5 = t4 * t3
+  fz::Checker checker;
+  fz::Counts counts;
+  CHECK(checker.check(g, counts) == "");
+  CHECK(counts.dual_checked == 2);
+  CHECK(checker.values[0].grad() == -c);
+}
+
+// The third of the kind (fuzz/corpus/engine_fuzz/absorbed_sum), reduced: at
+// x0 = 0 with c = -4.6e-282, dot([x0/c, x0/c, x0/c], [-x0, x1/c/c', x0], x0) =
+// x0 - x0^2/c + 0 + x0^2/c has d/dx0 = 1, but on the stencil x0 = 1e-5 is lost
+// against +-2e271. The x1 path's weights overflow to inf while its terms are
+// 0: the bound must not turn into NaN there and be ignored.
+TEST_CASE(
+    "finite differences are skipped where huge stencil terms cancel past an infinite weight") {
+  constexpr double c = -4.6313541705684025e-282;
+  fz::Graph g;
+  g.inputs = {0.0, 0.0};
+  g.args = {0, 0, 1, 4, 2, 2, 2, 3, 5, 0, 0};
+  g.consts = {c, c, -1.718333114002038e-93};
+  g.nodes = {{fz::Kind::idiv_c, 0, 1, 0, 1}, // t2 = [r = x0; r /= c]
+             {fz::Kind::neg, 1, 1, 0, 0},    // t3 = -x0
+             {fz::Kind::idiv_c, 2, 1, 1, 1}, // t4 = [r = x1; r /= c]
+             {fz::Kind::idiv_c, 3, 1, 2, 1}, // t5 = [r = t4; r /= c']
+             {fz::Kind::dot, 4, 7, 0, 0}};   // t6 = dot([t2, t2, t2], [t3, t5, x0], x0)
+  fz::Checker checker;
+  fz::Counts counts;
+  CHECK(checker.check(g, counts) == "");
+  CHECK(checker.values[0].grad() == 1.0);
+  CHECK(counts.dual_checked == 1); // x1's tangent overflows in the oracle: skipped, counted
+  CHECK(counts.fd_noisy == 1);     // x0: finite differences cannot resolve it, counted
+}
+
 TEST_CASE("the generator reaches every op, kinks at 0, domain edges and far arguments") {
   fz::Generator generator;
   fz::Graph g;

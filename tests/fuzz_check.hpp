@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -236,37 +237,41 @@ private:
     return true;
   }
 
-  /// How much rounding at the point at_input() last evaluated (fd_vals_) can
-  /// move f: each node rounds its result, and a sum or dot every partial sum,
-  /// so it may lose eps times the sum of its terms' magnitudes, which reaches
-  /// f times |df/dnode| (abs_grad_, from the base point). The base point's E
-  /// does not cover it where the stencil creates terms it did not have: with
-  /// x1 = 0, dot([-x1, -x1], [-x1, x1], 0) adds h^2 - h^2 on the stencil,
-  /// which swallows a third term of 1e-98.
-  double stencil_rounding(const Graph& g) const {
+  /// How much rounding at the point at_input() last evaluated can move f:
+  /// R = sum over nodes of |df/dnode| there times the node's |value|, or for a
+  /// sum or dot the sum of its terms' magnitudes (what its partial sums can
+  /// round away). Both are taken at that point (the graph recorded again on a
+  /// second tape), not at the base point, whose E and A_i miss what only the
+  /// stencil creates: at x = 0, x + c absorbs a tiny c on the stencil, and
+  /// x^2 - x^2 inside a dot swallows a tiny third term; in both the weight
+  /// |df/dnode| is ~0 at the base point and ~h on the stencil.
+  double stencil_rounding(const Graph& g) {
+    stencil_tape_.clear();
+    stencil_values_.clear();
+    for (const double x : inputs_) stencil_values_.push_back(stencil_tape_.var(x));
+    for (const Node& n : g.nodes)
+      stencil_values_.push_back(apply<tapegrad::Value>(g, n, stencil_values_, value_scratch_));
+    const tapegrad::Index out = stencil_values_.back().index();
+    weight_.assign(out + 1, 0.0);
+    weight_[out] = 1.0;
     double total = 0;
-    for (std::size_t k = 0; k < g.nodes.size(); ++k) {
-      const Node& n = g.nodes[k];
-      const std::size_t id = g.inputs.size() + k;
-      const double weight = abs_grad_[values[id].index()];
-      if (weight == 0) continue;
-      const auto a = g.args_of(n);
-      const auto v = [&](std::size_t j) { return std::abs(fd_vals_[a[j]]); };
-      double terms = std::abs(fd_vals_[id]);
-      if (n.kind == Kind::sum) {
+    for (tapegrad::Index i = out + 1; i-- > 0;) {
+      if (weight_[i] == 0) continue;
+      const auto args = stencil_tape_.operands(i);
+      const auto parts = stencil_tape_.partials(i);
+      const tapegrad::Op op = stencil_tape_.op(i);
+      double terms = std::abs(stencil_tape_.value(i));
+      if (op == tapegrad::Op::sum || op == tapegrad::Op::dot) {
         terms = 0;
-        for (std::size_t j = 0; j < a.size(); ++j) terms += v(j);
-      } else if (n.kind == Kind::dot_c) {
-        terms = v(a.size() - 1);
-        for (std::size_t j = 0; j + 1 < a.size(); ++j) terms += v(j) * std::abs(g.c(n, j));
-      } else if (n.kind == Kind::dot) {
-        const std::size_t w = (a.size() - 1) / 2;
-        terms = v(a.size() - 1);
-        for (std::size_t j = 0; j < w; ++j) terms += v(j) * v(w + j);
+        for (std::size_t k = 0; k < args.size(); ++k)
+          terms += std::abs(stencil_tape_.value(args[k]) * parts[k]);
       }
-      total += weight * terms;
+      if (terms != 0) total += weight_[i] * terms; // an overflowed weight times 0 is no NaN
+      for (std::size_t k = 0; k < args.size(); ++k)
+        weight_[args[k]] += std::abs(parts[k]) * weight_[i];
     }
-    return total;
+    // NaN (a NaN partial on the way) means no bound: finite differences are skipped.
+    return std::isnan(total) ? std::numeric_limits<double>::infinity() : total;
   }
 
   double at_input(const Graph& g, std::uint32_t i, double x) {
@@ -348,6 +353,9 @@ private:
   std::vector<double> vals_, fd_vals_, inputs_, scratch_, bound_, abs_grad_, tangent_;
   std::vector<check::Dual> duals_in_, duals_, retry_, dual_scratch_;
   std::vector<tapegrad::Value> value_scratch_;
+  tapegrad::Tape stencil_tape_; ///< the graph at a stencil point, for stencil_rounding()
+  std::vector<tapegrad::Value> stencil_values_;
+  std::vector<double> weight_;
 };
 
 } // namespace fz
