@@ -117,7 +117,6 @@ private:
     // Error scales: bound_ forward (values), abs_grad_ reverse (gradients).
     const std::size_t size = tape.size();
     bound_.assign(size, 0.0);
-    abs_grad_.assign(size, 0.0);
     for (tapegrad::Index i = 0; i < size; ++i) {
       double e = std::abs(tape.value(i));
       const auto args = tape.operands(i);
@@ -125,13 +124,20 @@ private:
       for (std::size_t k = 0; k < args.size(); ++k) e += std::abs(parts[k]) * bound_[args[k]];
       bound_[i] = e;
     }
-    abs_grad_[values.back().index()] = 1.0;
-    for (tapegrad::Index i = values.back().index() + 1; i-- > 0;) {
-      if (abs_grad_[i] == 0) continue;
-      const auto args = tape.operands(i);
-      const auto parts = tape.partials(i);
+    abs_sweep(tape, values.back().index(), abs_grad_);
+  }
+
+  /// weight[j] = sum over paths from node j to `out` of |product of partials|
+  /// on `t`: the reverse sweep with |partials|, a bound on |d out/d node j|.
+  static void abs_sweep(const tapegrad::Tape& t, tapegrad::Index out, std::vector<double>& weight) {
+    weight.assign(t.size(), 0.0);
+    weight[out] = 1.0;
+    for (tapegrad::Index i = out + 1; i-- > 0;) {
+      if (weight[i] == 0) continue;
+      const auto args = t.operands(i);
+      const auto parts = t.partials(i);
       for (std::size_t k = 0; k < args.size(); ++k)
-        abs_grad_[args[k]] += std::abs(parts[k]) * abs_grad_[i];
+        weight[args[k]] += std::abs(parts[k]) * weight[i];
     }
   }
 
@@ -251,11 +257,9 @@ private:
     for (const double x : inputs_) stencil_values_.push_back(stencil_tape_.var(x));
     for (const Node& n : g.nodes)
       stencil_values_.push_back(apply<tapegrad::Value>(g, n, stencil_values_, value_scratch_));
-    const tapegrad::Index out = stencil_values_.back().index();
-    weight_.assign(out + 1, 0.0);
-    weight_[out] = 1.0;
+    abs_sweep(stencil_tape_, stencil_values_.back().index(), weight_);
     double total = 0;
-    for (tapegrad::Index i = out + 1; i-- > 0;) {
+    for (tapegrad::Index i = 0; i < weight_.size(); ++i) {
       if (weight_[i] == 0) continue;
       const auto args = stencil_tape_.operands(i);
       const auto parts = stencil_tape_.partials(i);
@@ -267,8 +271,6 @@ private:
           terms += std::abs(stencil_tape_.value(args[k]) * parts[k]);
       }
       if (terms != 0) total += weight_[i] * terms; // an overflowed weight times 0 is no NaN
-      for (std::size_t k = 0; k < args.size(); ++k)
-        weight_[args[k]] += std::abs(parts[k]) * weight_[i];
     }
     // NaN (a NaN partial on the way) means no bound: finite differences are skipped.
     return std::isnan(total) ? std::numeric_limits<double>::infinity() : total;
@@ -316,20 +318,17 @@ private:
     // The step was chosen from first derivatives; check at x +- h that no
     // argument moved further than allowed (x0 / (c - x0^2) with tiny c has
     // slope 0 at x0 = 0 but moves its divisor by h^2 >> c).
+    const std::array<double, 4> points = {x + h, x - h, x + h / 2, x - h / 2};
     std::array<double, 4> f{};
     double size = bound_[values.back().index()]; // and the rounding on the stencil
-    for (int side = 0; side < 2; ++side) {
-      f[static_cast<std::size_t>(side)] = at_input(g, i, side == 0 ? x + h : x - h);
-      if (!stays_smooth(g)) {
+    for (std::size_t k = 0; k < points.size(); ++k) {
+      f[k] = at_input(g, i, points[k]);
+      if (k < 2 && !stays_smooth(g)) { // x +- h moves the arguments most
         ++counts.fd_kink;
         return {};
       }
       size = std::fmax(size, stencil_rounding(g));
     }
-    f[2] = at_input(g, i, x + h / 2);
-    size = std::fmax(size, stencil_rounding(g));
-    f[3] = at_input(g, i, x - h / 2);
-    size = std::fmax(size, stencil_rounding(g));
     const double d1 = (f[0] - f[1]) / (2 * h);
     const double d2 = (f[2] - f[3]) / h;
     for (const double y : f) size = std::fmax(size, std::abs(y));
