@@ -2,8 +2,13 @@
 // one (a broken tape fails here, before any timing), then runs the suite and
 // prints the summary table. Options: Google Benchmark's, plus --n=<size> for
 // the chain and poly workloads (default 10^6).
+//
+// `--run=<workload> --steps=K` instead runs K gradient steps of one workload,
+// untimed and unchecked, and exits: what bench/count_instructions.sh counts
+// with callgrind.
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "alloc_counter.hpp"
@@ -40,25 +45,73 @@ void set_allocation_counter(benchmark::State& state, std::uint64_t allocations_b
       static_cast<double>(allocations) / static_cast<double>(state.iterations());
 }
 
+/// The number in "--name=<number>", or exits with a message if there is none.
+std::size_t count_option(std::string_view arg) {
+  const std::string digits(arg.substr(arg.find('=') + 1));
+  char* end = nullptr;
+  const unsigned long long count = std::strtoull(digits.c_str(), &end, 10);
+  if (digits.empty() || *end != '\0' || digits.front() == '-') {
+    std::fprintf(stderr, "tapegrad_bench: %s is not a count: write a whole number after the =\n",
+                 std::string(arg).c_str());
+    std::exit(1);
+  }
+  return count;
+}
+
+/// --run=<workload> --steps=K: K untimed steps of one workload; the exit status.
+int run_steps(std::string_view workload, std::size_t steps) {
+  const std::pair<std::string_view, double (*)(std::size_t)> workloads[] = {
+      {"mlp_step", run_mlp_step},
+      {"chain", run_chain},
+      {"seed_step", run_seed_step},
+      {"poly", run_poly}};
+  for (const auto& [name, run] : workloads)
+    if (name == workload) {
+      const double result = run(steps);
+      std::printf("%s: %zu steps after one warm-up step (result %.17g)\n",
+                  std::string(name).c_str(), steps, result);
+      return 0;
+    }
+  std::fprintf(stderr,
+               "tapegrad_bench: unknown workload '%s' in --run; use mlp_step, chain, seed_step "
+               "or poly\n",
+               std::string(workload).c_str());
+  return 1;
+}
+
 } // namespace bench
 
 int main(int argc, char** argv) {
-  // Take out --n=<size> before Google Benchmark reads the rest.
+  // Take out --n=<size>, --run=<workload> and --steps=K before Google
+  // Benchmark reads the rest.
   int kept = 1;
+  std::string_view run;
+  std::size_t steps = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg.starts_with("--n="))
-      bench::n = std::strtoul(argv[i] + 4, nullptr, 10);
+      bench::n = bench::count_option(arg);
+    else if (arg.starts_with("--run="))
+      run = arg.substr(6);
+    else if (arg.starts_with("--steps="))
+      steps = bench::count_option(arg);
     else
       argv[kept++] = argv[i];
   }
   argc = kept;
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   if (bench::n < 2) {
     std::fprintf(stderr, "tapegrad_bench: --n must be at least 2\n");
     return 1;
   }
+  if (!run.empty()) {
+    if (argc > 1) {
+      std::fprintf(stderr, "tapegrad_bench: --run takes only --n and --steps, not '%s'\n", argv[1]);
+      return 1;
+    }
+    return bench::run_steps(run, steps);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
   bool ok = bench::verify_mlp_step();
   ok = bench::verify_chain() && ok;

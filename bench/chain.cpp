@@ -29,4 +29,6 @@ bool verify_chain() { return verify_vector_workload(workload); }
 
 void register_chain() { register_vector_workload(workload); }
 
+double run_chain(std::size_t steps) { return run_vector_workload(workload, steps); }
+
 } // namespace bench

@@ -34,4 +34,6 @@ bool verify_poly() { return verify_vector_workload(workload); }
 
 void register_poly() { register_vector_workload(workload); }
 
+double run_poly(std::size_t steps) { return run_vector_workload(workload, steps); }
+
 } // namespace bench

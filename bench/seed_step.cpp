@@ -109,6 +109,14 @@ bool verify_seed_step() {
          report_check("seed_step", "tapegrad vs DESIGN.md", max_relative_error(grads, exact), 5e-7);
 }
 
+double run_seed_step(std::size_t steps) {
+  Tape tape;
+  SeedNetwork net(tape);
+  net.step(); // the benchmark's warm-up
+  for (std::size_t i = 0; i < steps; ++i) net.step();
+  return net.parameters()[0].value();
+}
+
 void register_seed_step() {
   benchmark::RegisterBenchmark("seed_step/primal", primal)->Unit(benchmark::kNanosecond);
   benchmark::RegisterBenchmark("seed_step/gradient", gradient)->Unit(benchmark::kNanosecond);

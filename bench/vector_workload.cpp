@@ -119,6 +119,19 @@ bool verify_vector_workload(const VectorWorkload& w) {
          report_check(w.name, "tapegrad gradient", max_relative_error(g, expected), 1e-12);
 }
 
+double run_vector_workload(const VectorWorkload& w, std::size_t steps) {
+  Tape tape;
+  const Inputs in(tape, w);
+  std::vector<double> g(in.x.size());
+  gradient_step(w, tape, in, g); // the benchmark's warm-up
+  double total = 0;
+  for (std::size_t i = 0; i < steps; ++i) {
+    gradient_step(w, tape, in, g);
+    total += g[0];
+  }
+  return total;
+}
+
 void register_vector_workload(const VectorWorkload& w) {
   using Benchmark = void (*)(benchmark::State&, const VectorWorkload&);
   for (const auto& [kind, run] : {std::pair<const char*, Benchmark>{"primal", primal},

@@ -27,5 +27,7 @@ struct VectorWorkload {
 bool verify_vector_workload(const VectorWorkload& w);
 /// Registers <name>/primal, /gradient, /record, /reverse and /tape_traffic.
 void register_vector_workload(const VectorWorkload& w);
+/// `steps` gradient steps as in <name>/gradient, untimed; returns sum of df/dx_0.
+double run_vector_workload(const VectorWorkload& w, std::size_t steps);
 
 } // namespace bench

@@ -63,6 +63,15 @@ void register_seed_step();
 bool verify_poly();
 void register_poly();
 
+// Untimed runs for counting instructions (tapegrad_bench --run=<workload>
+// --steps=K, and bench/count_instructions.sh): the same set-up, warm-up step
+// and gradient steps as the workload's /gradient benchmark, `steps` of them.
+// Each returns a number the steps computed, so none can be optimised away.
+double run_mlp_step(std::size_t steps);
+double run_chain(std::size_t steps);
+double run_seed_step(std::size_t steps);
+double run_poly(std::size_t steps);
+
 /// The ADOL-C side (adolc_workloads.cpp, built only when ADOL-C is found).
 bool verify_adolc();
 void register_adolc();

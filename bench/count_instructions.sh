@@ -1,0 +1,35 @@
+#!/bin/sh
+# Instructions per gradient step of each workload, counted by callgrind: the
+# count of a run of K steps minus that of a run of none, divided by K, so the
+# set-up and the warm-up step (both runs do them) cancel out. Unlike a timing on a shared machine, the count
+# repeats to within a few instructions: it is how engine changes are judged
+# (bench/README.md, "What the safety checks cost").
+#
+#   bench/count_instructions.sh [build dir] [K]     (defaults: build/callgrind, 5)
+#
+# Builds the `callgrind` preset (-O3 -march=x86-64-v3 -g: valgrind cannot run
+# AVX-512, which -march=native may pick) when the build dir does not exist.
+# chain and poly run at n = 10^5; needs valgrind (apt-get install valgrind).
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-build/callgrind}
+steps=${2:-5}
+command -v valgrind >/dev/null || { echo "count_instructions: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
+if [ ! -d "$build" ]; then
+  cmake --preset callgrind -B "$build" >/dev/null
+fi
+cmake --build "$build" -j2 --target tapegrad_bench >/dev/null
+bench="$build/bench/tapegrad_bench"
+
+# instructions WORKLOAD STEPS: callgrind's total instruction count of one run.
+instructions() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" --n=100000 \
+      --run="$1" --steps="$2" 2>&1 >/dev/null |
+    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+
+for workload in mlp_step chain seed_step poly; do
+  one=$(instructions "$workload" 0)
+  more=$(instructions "$workload" "$steps")
+  echo "$workload $(( (more - one) / steps )) instructions per step"
+done
