@@ -179,6 +179,28 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
+// A quick test for the usual span of handles, all made in one epoch on this
+// tape (a layer's weights; the outputs of the layer below): it folds the
+// handles into one tape test, one epoch test and the highest index, with no
+// branch per handle, then asks is_live()'s question once for the lot. False
+// means "not all from one epoch, or not all live": test each handle.
+bool Tape::all_live_one_epoch(std::span<const Value> vs) const noexcept {
+  if (vs.empty()) return true;
+  const std::uint32_t epoch = vs.front().epoch_;
+  // Nonzero once a handle names another tape or epoch: XOR and OR, which
+  // compile to fewer instructions than != and |, and no branch per handle.
+  const auto self = reinterpret_cast<std::uintptr_t>(this);
+  std::uintptr_t differs = 0;
+  Index top = 0;
+  for (const Value& v : vs) {
+    differs |= (reinterpret_cast<std::uintptr_t>(v.tape_) ^ self) | (v.epoch_ ^ epoch);
+    top = std::max(top, v.index_);
+  }
+  if (differs != 0) return false;
+  if (epoch == static_cast<std::uint32_t>(epoch_)) return top < size_;
+  return age_of(vs.front()) <= age_ && top < lowest_cut_; // as is_live() for older handles
+}
+
 double Tape::push_products(std::span<const Value> w, std::span<const Value> x, double start) {
   if (w.size() != x.size()) {
     drop_pending_operands();
@@ -186,13 +208,16 @@ double Tape::push_products(std::span<const Value> w, std::span<const Value> x, d
                             "input per weight.",
                             w.size(), x.size()));
   }
-  // All the checks first, in a loop that writes nothing (so the compiler keeps
-  // the tape's fields in registers), then all the writes.
-  for (std::size_t i = 0; i < w.size(); ++i)
-    if (!is_live(w[i]) || !is_live(x[i])) {
-      drop_pending_operands();
-      throw_unusable(is_live(w[i]) ? x[i] : w[i], "as an operand");
-    }
+  // All the checks first, in loops that write nothing (so the compiler keeps
+  // the tape's fields in registers), then all the writes. In a network each
+  // span is of one epoch, and the quick test passes it; otherwise each handle
+  // is tested, and the first bad one named.
+  if (!all_live_one_epoch(w) || !all_live_one_epoch(x))
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (!is_live(w[i]) || !is_live(x[i])) {
+        drop_pending_operands();
+        throw_unusable(is_live(w[i]) ? x[i] : w[i], "as an operand");
+      }
   const std::size_t n = 2 * w.size();
   if (operand_size_ + n > operand_room_) grow_operands(n);
   Index* const operands = operands_.data() + operand_size_;
