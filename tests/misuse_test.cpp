@@ -138,8 +138,18 @@ TEST_CASE("rewinding to a mark that is gone is an error") {
   CHECK(tape.size() == 3);
   Tape newer; // its epochs are all later than this tape's
   (void)newer.var(5.0);
-  CHECK_THROWS_WITH_AS(tape.rewind(newer.mark()), Contains("taken on another Tape"), Error);
+  CHECK_THROWS_WITH_AS(tape.rewind(newer.mark()), Contains("not taken on this Tape"), Error);
+  CHECK_THROWS_WITH_AS(newer.rewind(high), Contains("another Tape's"), Error);
+  // An older tape's mark taken after this one's first epoch, at a size this
+  // one has: the epochs alone cannot tell it from this tape's own.
+  tape.rewind(tape.mark());
+  const Tape::Mark older_tapes = tape.mark();
+  for (int i = 0; i < 3; ++i) (void)newer.var(6.0 + i);
+  newer.rewind(newer.mark());
+  CHECK_THROWS_WITH_AS(newer.rewind(older_tapes), Contains("not taken on this Tape"), Error);
+  CHECK_THROWS_WITH_AS(tape.rewind(Tape::Mark{}), Contains("a default Mark"), Error);
   CHECK(tape.size() == 3);
+  CHECK(newer.size() == 4);
 }
 
 TEST_CASE("reading a node that does not exist is an error") {

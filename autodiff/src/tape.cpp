@@ -66,15 +66,15 @@ std::size_t Tape::bytes_used() const noexcept {
 
 void Tape::clear() { cut(0); }
 
-Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_}; }
+Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_, this}; }
 
 void Tape::rewind(Mark m) {
-  // Each epoch is drawn by one tape only, so a mark from outside this tape's
-  // epochs was taken on another Tape (one still alive and older than this one
-  // is not caught).
-  if (m.epoch < first_epoch_ || m.epoch > epoch_)
-    throw Error("tapegrad: rewind() to a mark taken on another Tape (or on a destroyed one). "
-                "Rewind each tape to a mark() taken on it.");
+  // A mark names its tape; a destroyed Tape's mark may name this one, if this
+  // one took its place in memory, but its epoch is from before this tape's.
+  if (m.tape != this || m.epoch < first_epoch_ || m.epoch > epoch_)
+    throw Error("tapegrad: rewind() to a mark that was not taken on this Tape (it is another "
+                "Tape's, a destroyed Tape's, or a default Mark). Rewind each tape to a mark() "
+                "taken on it.");
   // The mark must still point at nodes this tape holds: not beyond its end,
   // and not into a stretch that an earlier rewind dropped and re-recorded.
   bool valid = m.size <= size_;

@@ -35,8 +35,9 @@ class TAPEGRAD_AUTODIFF_EXPORT Tape {
 public:
   /// A position to come back to with rewind(): see mark().
   struct Mark {
-    Index size = 0;          ///< the tape's size when the mark was taken
-    std::uint64_t epoch = 0; ///< the tape's epoch when the mark was taken
+    Index size = 0;             ///< the tape's size when the mark was taken
+    std::uint64_t epoch = 0;    ///< the tape's epoch when the mark was taken
+    const Tape* tape = nullptr; ///< the tape it was taken on
   };
 
   /// An empty tape.
@@ -65,7 +66,9 @@ public:
   /// each training step records above it, then rewind()s to it.
   [[nodiscard]] Mark mark() const noexcept;
   /// Drops every node recorded after `m`, keeping those before it and the
-  /// memory. Values of dropped nodes become stale: using one throws.
+  /// memory. Values of dropped nodes become stale: using one throws. A mark
+  /// taken on another Tape, or one that a later clear() or rewind() went below,
+  /// throws.
   void rewind(Mark m);
 
   // --- Gradients --------------------------------------------------------------
