@@ -2,46 +2,15 @@
 // global operator new and delete with counting versions; each test warms up
 // (the tape and buffers grow to their working size), then counts the
 // allocations of further steps, which must be zero.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <tapegrad/nn.hpp>
 
+#include "counting_new.hpp"
+
 using namespace tapegrad;
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-
-void* counted(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-} // namespace
-
-// Every replaceable allocation function routes to counted(); the aligned forms
-// are not used by tapegrad (no over-aligned types) and stay the library's.
-void* operator new(std::size_t size) { return counted(size); }
-void* operator new[](std::size_t size) { return counted(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return counted(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+using counting_new::allocations;
 
 TEST_CASE("the allocation counter sees a vector's allocation") {
   const std::size_t before = allocations.load();

@@ -27,35 +27,42 @@ std::uint64_t fresh_epoch() noexcept {
 Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
 
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
-  if (nodes > node_room_) set_node_room(nodes);
+  set_room(nodes, std::min<std::size_t>(operands, std::numeric_limits<Index>::max()));
   grads_.reserve(nodes);
-  if (operands > operand_room_)
-    set_operand_room(std::min<std::size_t>(operands, std::numeric_limits<Index>::max()));
 }
 
 // Double the room, as std::vector would; the arrays' sizes are their capacity.
-void Tape::grow_nodes() { set_node_room(std::max<std::size_t>(64, 2 * node_room_)); }
+void Tape::grow_nodes() { set_room(std::max<std::size_t>(64, 2 * node_room_), 0); }
 
 void Tape::grow_operands(std::size_t more) {
   // Operand positions are stored as Index (first_operand_): 2^32 - 1 at most.
   constexpr std::size_t most = std::numeric_limits<Index>::max();
   if (operand_size_ + more > most) throw_full();
-  set_operand_room(
-      std::min(most, std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more})));
+  set_room(0, std::min(most, std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more})));
 }
 
-void Tape::set_node_room(std::size_t nodes) {
-  values_.resize(nodes);
-  ops_.resize(nodes);
-  first_operand_.resize(nodes + 1);
-  node_room_ = nodes;
-  update_node_limit();
-}
-
-void Tape::set_operand_room(std::size_t operands) {
-  operands_.resize(operands);
-  partials_.resize(operands);
-  operand_room_ = operands;
+void Tape::set_room(std::size_t nodes, std::size_t operands) {
+  // Growing happens in the middle of recording a node. If it fails (out of
+  // memory), the operands that node has pushed are dropped, as after any
+  // failed operation, so that they cannot attach to the next node; the room
+  // counts change only once their arrays have grown.
+  try {
+    if (nodes > node_room_) {
+      values_.resize(nodes);
+      ops_.resize(nodes);
+      first_operand_.resize(nodes + 1);
+      node_room_ = nodes;
+      update_node_limit();
+    }
+    if (operands > operand_room_) {
+      operands_.resize(operands);
+      partials_.resize(operands);
+      operand_room_ = operands;
+    }
+  } catch (...) {
+    drop_pending_operands();
+    throw;
+  }
 }
 
 std::size_t Tape::bytes_used() const noexcept {

@@ -158,8 +158,7 @@ private:
   Value finish_checked_node(Op op, double value);
   void grow_nodes();
   void grow_operands(std::size_t more);
-  void set_node_room(std::size_t nodes);
-  void set_operand_room(std::size_t operands);
+  void set_room(std::size_t nodes, std::size_t operands);
   void update_node_limit() noexcept;
   void append_operand_pair(Index a, double da, Index b, double db);
   void cut(Index size);

@@ -1,0 +1,55 @@
+// Running out of memory while the tape grows: the operation throws
+// std::bad_alloc, and the tape is left as it was before it, so the program can
+// free memory and go on. In particular the operands a half-built node had
+// pushed are dropped, never attached to the next node (which would give it
+// stray partials, and wrong gradients).
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <tapegrad/autodiff.hpp>
+
+#include "counting_new.hpp"
+
+using namespace tapegrad;
+
+TEST_CASE("the allocation hook fails exactly the allocation it is set to") {
+  counting_new::fail_in = 2;
+  std::vector<double> first(10);
+  CHECK_THROWS_AS(std::vector<double>(10), std::bad_alloc);
+  std::vector<double> third(10);
+  CHECK(counting_new::fail_in == 0);
+}
+
+TEST_CASE("out of memory while growing the operands of a node leaves the tape as it was") {
+  Tape tape;
+  tape.reserve(16, 64); // room for 64 operands: the 65th term of the sum grows them
+  const Value x = tape.var(2.0, "x");
+  const std::vector<Value> terms(100, x);
+  counting_new::fail_in = 1;
+  CHECK_THROWS_AS(sum(terms), std::bad_alloc);
+  CHECK(tape.size() == 1);
+  const Value y = x * 3.0; // its one operand, and nothing left from the sum
+  CHECK(tape.operands(y.index()).size() == 1);
+  y.backward();
+  CHECK(x.grad() == 3.0);
+  const Value s = sum(terms); // the memory is back: the same sum works
+  CHECK(s.value() == 200.0);
+  s.backward();
+  CHECK(x.grad() == 100.0);
+}
+
+TEST_CASE("out of memory while growing the nodes leaves the tape as it was") {
+  Tape tape;
+  tape.reserve(3, 64); // room for three nodes: the fourth grows them
+  const Value x = tape.var(2.0, "x");
+  const Value y = tape.var(5.0, "y");
+  const Value xy = x * y;
+  counting_new::fail_in = 1;
+  CHECK_THROWS_AS(xy * x, std::bad_alloc); // its two operands are pushed, then the node fails
+  CHECK(tape.size() == 3);
+  const Value z = xy + 1.0;
+  CHECK(tape.operands(z.index()).size() == 1);
+  z.backward();
+  CHECK(x.grad() == 5.0);
+  CHECK(y.grad() == 2.0);
+}
