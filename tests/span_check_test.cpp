@@ -1,9 +1,9 @@
 // dot() checks its spans of handles with a quick test first: when every handle
-// of a span comes from one epoch of this tape, one comparison of the highest
-// index stands in for a check per handle; anything else falls back to
-// is_live() on each. The quick test must never pass a span that has a handle
-// is_live() refuses: these tests build spans of each kind, one epoch and
-// mixed, and compare dot() with is_live() handle by handle.
+// of each span comes from one epoch of this tape (the weights from one, the
+// inputs from another), one comparison of each span's highest index stands in
+// for a check per handle; anything else falls back to is_live() on each. The quick test must never
+// pass a span that has a handle is_live() refuses: these tests build spans of each kind, one epoch
+// and mixed, and compare dot() with is_live() handle by handle.
 #include <cstddef>
 #include <new>
 #include <random>

@@ -152,7 +152,8 @@ private:
   void check_index(Index i) const;
   /// How many epochs ago handle v was made (see epoch_).
   [[nodiscard]] std::uint32_t age_of(Value v) const noexcept;
-  [[nodiscard]] bool all_live_one_epoch(std::span<const Value> vs) const noexcept;
+  [[nodiscard]] bool spans_live(std::span<const Value> w, std::span<const Value> x) const noexcept;
+  [[nodiscard]] bool live_up_to(Value v, Index top) const noexcept;
   [[noreturn]] void throw_full();
   Value append_node(Op op, double value);
   Value finish_checked_node(Op op, double value);
