@@ -1,4 +1,4 @@
-// Running out of memory while the tape grows: the operation throws
+// Running out of memory while the tape grows or is rewound: the operation throws
 // std::bad_alloc, and the tape is left as it was before it, so the program can
 // free memory and go on. In particular the operands a half-built node had
 // pushed are dropped, never attached to the next node (which would give it
@@ -36,6 +36,25 @@ TEST_CASE("out of memory while growing the operands of a node leaves the tape as
   CHECK(s.value() == 200.0);
   s.backward();
   CHECK(x.grad() == 100.0);
+}
+
+TEST_CASE("out of memory in rewind() leaves the tape as it was") {
+  // rewind() remembers each cut in a list that may have to grow. If that
+  // fails, the tape must not be cut either: cut but still in its old epoch,
+  // the dropped nodes' handles would pass as live and read their successors.
+  Tape tape;
+  tape.reserve(16, 64);
+  const Value x = tape.var(2.0);
+  const Tape::Mark mark = tape.mark();
+  const Value y = x * 3.0; // node 1
+  counting_new::fail_in = 1;
+  CHECK_THROWS_AS(tape.rewind(mark), std::bad_alloc);
+  CHECK(tape.size() == 2);
+  CHECK(y.value() == 6.0); // not rewound: y is still live
+  tape.rewind(mark);       // now it works
+  const Value z = x * 5.0; // node 1 again
+  CHECK_THROWS_AS((void)y.value(), Error);
+  CHECK(z.value() == 10.0);
 }
 
 TEST_CASE("out of memory while growing the nodes leaves the tape as it was") {

@@ -100,6 +100,9 @@ void Tape::rewind(Mark m) {
 }
 
 void Tape::cut(Index size) {
+  // Room for the cut first: it is the one step that may allocate, and running
+  // out of memory must leave the tape as it was, not cut but in its old epoch.
+  if (cuts_.size() == cuts_.capacity()) cuts_.reserve(2 * cuts_.size() + 4);
   size_ = size; // the memory stays, for the nodes recorded next
   operand_size_ = first_operand_[size];
   grads_.resize(std::min<std::size_t>(grads_.size(), size));
