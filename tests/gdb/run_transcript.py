@@ -8,12 +8,14 @@ Markdown file only the ```gdb fenced blocks count, so a tutorial
 
 Matching is exact on words and numbers, with allowances for what differs from
 machine to machine: hex addresses, process ids, source paths and line numbers,
-runs of spaces. `...` stands for anything: alone on a line, for any number of
+runs of spaces. With --exact-lines, line numbers must match too: for a
+transcript that quotes only the project's own sources, whose numbers a reader
+follows in the editor. `...` stands for anything: alone on a line, for any number of
 lines; inside a line, for any text. A bare `run` runs the program with its
 arguments and its output sent to a file, so it cannot interleave with gdb's.
 
 Usage: run_transcript.py GDB TRANSCRIPT [--safe-path DIR] [--source FILE]
-                         -- PROGRAM [ARGS...]
+                         [--exact-lines] -- PROGRAM [ARGS...]
 Exit status: 0 when every command's output matches, 1 when one does not,
 77 (CTest's skip) when GDB cannot be run.
 """
@@ -50,13 +52,15 @@ def read_transcript(path):
     return steps
 
 
-def normalize(line):
+def normalize(line, exact_lines=False):
     """One line with the machine-specific parts replaced by stable words."""
-    line = re.sub(r"^\d+\t", "N ", line)  # a source line as gdb lists it
+    if not exact_lines:
+        line = re.sub(r"^\d+\t", "N ", line)  # a source line as gdb lists it
     line = re.sub(r"0x[0-9a-f]+", "0x?", line)
     line = re.sub(r"(?:[^\s:,()]*/)?([\w.+-]+\.(?:cpp|hpp|h))\b", r"\1", line)
-    line = re.sub(r"(\.(?:cpp|hpp|h)):\d+", r"\1:N", line)
-    line = re.sub(r"\bline \d+", "line N", line)
+    if not exact_lines:
+        line = re.sub(r"(\.(?:cpp|hpp|h)):\d+", r"\1:N", line)
+        line = re.sub(r"\bline \d+", "line N", line)
     line = re.sub(r"\bprocess \d+", "process N", line)
     return " ".join(line.split())
 
@@ -92,6 +96,8 @@ def main():
     parser.add_argument("transcript")
     parser.add_argument("--safe-path", help="added to gdb's auto-load safe-path")
     parser.add_argument("--source", help="a script gdb sources first (the user's one line)")
+    parser.add_argument("--exact-lines", action="store_true",
+                        help="line numbers must match too (a transcript of the project's sources)")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("give the program after --")
@@ -133,9 +139,10 @@ def main():
             print("FAIL: gdb stopped before `%s` finished (command %d)" % (command, n + 1))
             failures += 1
             break
-        actual = [normalize(l) for l in output[start + len(MARK % n):end].splitlines()]
+        exact = options.exact_lines
+        actual = [normalize(l, exact) for l in output[start + len(MARK % n):end].splitlines()]
         actual = [l for l in actual if l]
-        wanted = [normalize(l) if l.strip() != "..." else "..." for l in expected]
+        wanted = [normalize(l, exact) if l.strip() != "..." else "..." for l in expected]
         wanted = [l for l in wanted if l]
         if not matches(wanted, actual):
             failures += 1
