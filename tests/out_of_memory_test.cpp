@@ -38,6 +38,19 @@ TEST_CASE("out of memory while growing the operands of a node leaves the tape as
   CHECK(x.grad() == 100.0);
 }
 
+TEST_CASE("out of memory while naming a new variable leaves no unnamed leaf behind") {
+  Tape tape;
+  tape.reserve(16, 64);
+  const Value x = tape.var(2.0, "x");
+  counting_new::fail_in = 1; // the name's storage (longer than a short string)
+  CHECK_THROWS_AS(tape.var(3.0, "a name too long to be stored inside the string"), std::bad_alloc);
+  CHECK(tape.size() == 1);
+  const Value y = tape.var(4.0, "y");
+  CHECK(y.index() == 1);
+  CHECK(tape.name(1) == "y");
+  CHECK(x.name() == "x");
+}
+
 TEST_CASE("out of memory in rewind() leaves the tape as it was") {
   // rewind() remembers each cut in a list that may have to grow. If that
   // fails, the tape must not be cut either: cut but still in its old epoch,

@@ -303,7 +303,14 @@ inline Value Tape::record(Op op, double value, Value a, double da, Value b, doub
 
 inline Value Tape::var(double x, std::string_view name) {
   const Value v = finish_node(Op::leaf, x);
-  if (!name.empty()) set_name(v.index_, name);
+  if (!name.empty()) {
+    try {
+      set_name(v.index_, name);
+    } catch (...) { // out of memory: drop the leaf (no handle to it exists yet)
+      --size_;
+      throw;
+    }
+  }
   return v;
 }
 
