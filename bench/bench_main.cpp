@@ -72,10 +72,10 @@ int run_steps(std::string_view workload, std::size_t steps) {
                   std::string(name).c_str(), steps, result);
       return 0;
     }
-  std::fprintf(stderr,
-               "tapegrad_bench: unknown workload '%s' in --run; use mlp_step, chain, seed_step "
-               "or poly\n",
+  std::fprintf(stderr, "tapegrad_bench: unknown workload '%s' in --run; use one of:",
                std::string(workload).c_str());
+  for (const auto& [name, run] : workloads) std::fprintf(stderr, " %s", std::string(name).c_str());
+  std::fprintf(stderr, "\n");
   return 1;
 }
 

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Instructions per gradient step of each workload, counted by callgrind: the
 # count of a run of K steps minus that of a run of none, divided by K, so the
-# set-up and the warm-up step (both runs do them) cancel out. Unlike a timing on a shared machine, the count
-# repeats to within a few instructions: it is how engine changes are judged
-# (bench/README.md, "What the safety checks cost").
+# set-up and the warm-up step (both runs do them) cancel out. Unlike a timing
+# on a shared machine, the count repeats to within a few instructions: it is
+# how engine changes are judged (bench/README.md, "What the safety checks
+# cost").
 #
 #   bench/count_instructions.sh [build dir] [K]     (defaults: build/callgrind, 5)
 #
@@ -14,7 +15,10 @@ set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build/callgrind}
 steps=${2:-5}
-command -v valgrind >/dev/null || { echo "count_instructions: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
+if ! command -v valgrind >/dev/null; then
+  echo "count_instructions: valgrind not found (apt-get install valgrind)" >&2
+  exit 1
+fi
 if [ ! -d "$build" ]; then
   cmake --preset callgrind -B "$build" >/dev/null
 fi
@@ -29,7 +33,7 @@ instructions() {
 }
 
 for workload in mlp_step chain seed_step poly; do
-  one=$(instructions "$workload" 0)
-  more=$(instructions "$workload" "$steps")
-  echo "$workload $(( (more - one) / steps )) instructions per step"
+  none=$(instructions "$workload" 0)
+  some=$(instructions "$workload" "$steps")
+  echo "$workload $(( (some - none) / steps )) instructions per step"
 done

@@ -76,9 +76,9 @@ void Tape::clear() { cut(0); }
 Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_, this}; }
 
 void Tape::rewind(Mark m) {
-  // A mark names its tape; a destroyed Tape's mark may name this one, if this
-  // one took its place in memory, but its epoch is from before this tape's.
-  if (m.tape != this || m.epoch < first_epoch_ || m.epoch > epoch_)
+  // A mark names its tape. A destroyed Tape's mark may name this one (if this
+  // one took its place in memory), but its epoch is older than this tape's.
+  if (m.tape != this || m.epoch < first_epoch_)
     throw Error("tapegrad: rewind() to a mark that was not taken on this Tape (it is another "
                 "Tape's, a destroyed Tape's, or a default Mark). Rewind each tape to a mark() "
                 "taken on it.");

@@ -10,8 +10,8 @@ Matching is exact on words and numbers, with allowances for what differs from
 machine to machine: hex addresses, process ids, source paths and line numbers,
 runs of spaces. With --exact-lines, line numbers must match too: for a
 transcript that quotes only the project's own sources, whose numbers a reader
-follows in the editor. `...` stands for anything: alone on a line, for any number of
-lines; inside a line, for any text. A bare `run` runs the program with its
+follows in the editor. `...` stands for anything: alone on a line, for any
+number of lines; inside a line, for any text. A bare `run` runs the program with its
 arguments and its output sent to a file, so it cannot interleave with gdb's.
 
 Usage: run_transcript.py GDB TRANSCRIPT [--safe-path DIR] [--source FILE]
