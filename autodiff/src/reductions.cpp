@@ -1,7 +1,8 @@
-// sum and dot: n-ary nodes. Each pushes its operands with their partials, then
-// closes the node, exactly as the one- and two-operand ops do. push_operand
-// returns the operand's value, so each handle is checked once; a bad one
-// throws and drops what was pushed, so no half-built node is left.
+// sum, dot and linear: n-ary nodes. Each pushes its operands with their
+// partials, then closes the node, exactly as the one- and two-operand ops do.
+// Each handle is checked once; a bad one throws and drops what was pushed, so
+// no half-built node is left. linear() records the nodes dot() records, one
+// per row, checking each span once for all the rows.
 #include "tapegrad/reductions.hpp"
 
 #include <fmt/format.h>
@@ -16,6 +17,14 @@ void check_lengths(std::size_t weights, std::size_t inputs) {
     throw Error(fmt::format("tapegrad: dot() got {} weights but {} inputs. Pass one "
                             "input per weight.",
                             weights, inputs));
+}
+
+void check_shape(std::size_t weights, std::size_t inputs, std::size_t biases, std::size_t outs) {
+  if (weights != biases * inputs || outs != biases)
+    throw Error(fmt::format("tapegrad: linear() got {} weights, {} inputs, {} biases and room "
+                            "for {} outputs. Each bias makes one output from a row of one weight "
+                            "per input: it needs {} weights, {} outputs.",
+                            weights, inputs, biases, outs, biases * inputs, biases));
 }
 } // namespace
 
@@ -45,6 +54,18 @@ Value dot(std::span<const Value> w, std::span<const Value> x, Value b) {
   const double total = tape.push_products(w, x, b.value());
   tape.push_operand(b, 1.0); // d/db = 1
   return tape.finish_node(Op::dot, total);
+}
+
+void linear(std::span<const Value> w, std::span<const Value> x, std::span<const Value> b,
+            std::span<Value> out) {
+  check_shape(w.size(), x.size(), b.size(), out.size());
+  if (!b.empty()) b.front().tape().record_linear(w, x, b, out);
+}
+
+void linear(std::span<const Value> w, std::span<const double> x, std::span<const Value> b,
+            std::span<Value> out) {
+  check_shape(w.size(), x.size(), b.size(), out.size());
+  if (!b.empty()) b.front().tape().record_linear(w, x, b, out);
 }
 
 } // namespace tapegrad

@@ -189,68 +189,6 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
-// is_live() for every handle of this tape made in v's epoch, up to index top.
-bool Tape::live_up_to(Value v, Index top) const noexcept {
-  if (v.epoch_ == static_cast<std::uint32_t>(epoch_)) return top < size_;
-  return age_of(v) <= age_ && top < lowest_cut_; // older: below every cut, not a destroyed tape's
-}
-
-// The quick test of push_products(): in a network, a dot()'s weights are all
-// made in one epoch (they are parameters), and so are its inputs (the layer
-// below's outputs). One pass folds both spans into "every handle names this
-// tape and the epoch of its span's first handle" and each span's highest
-// index, with no branch per handle (XOR and OR: fewer instructions than !=
-// and ||), then asks is_live()'s question once per span. False means "not so
-// simple, or not all live": test each handle. w and x have the same length.
-bool Tape::spans_live(std::span<const Value> w, std::span<const Value> x) const noexcept {
-  if (w.empty()) return true;
-  const auto self = reinterpret_cast<std::uintptr_t>(this);
-  const std::uint32_t w_epoch = w.front().epoch_, x_epoch = x.front().epoch_;
-  std::uintptr_t differs = 0;
-  Index w_top = 0, x_top = 0;
-  for (std::size_t i = 0; i < w.size(); ++i) { // one loop for both spans: half the overhead
-    differs |= (reinterpret_cast<std::uintptr_t>(w[i].tape_) ^ self) | (w[i].epoch_ ^ w_epoch) |
-               (reinterpret_cast<std::uintptr_t>(x[i].tape_) ^ self) | (x[i].epoch_ ^ x_epoch);
-    w_top = std::max(w_top, w[i].index_);
-    x_top = std::max(x_top, x[i].index_);
-  }
-  return differs == 0 && live_up_to(w.front(), w_top) && live_up_to(x.front(), x_top);
-}
-
-double Tape::push_products(std::span<const Value> w, std::span<const Value> x, double start) {
-  if (w.size() != x.size()) {
-    drop_pending_operands();
-    throw Error(fmt::format("tapegrad: push_products() got {} weights but {} inputs. Pass one "
-                            "input per weight.",
-                            w.size(), x.size()));
-  }
-  // All the checks first, in loops that write nothing (so the compiler keeps
-  // the tape's fields in registers), then all the writes. In a network each
-  // span is of one epoch, and the quick test passes it; otherwise each handle
-  // is tested, and the first bad one named.
-  if (!spans_live(w, x))
-    for (std::size_t i = 0; i < w.size(); ++i)
-      if (!is_live(w[i]) || !is_live(x[i])) {
-        drop_pending_operands();
-        throw_unusable(is_live(w[i]) ? x[i] : w[i], "as an operand");
-      }
-  const std::size_t n = 2 * w.size();
-  if (operand_size_ + n > operand_room_) grow_operands(n);
-  Index* const operands = operands_.data() + operand_size_;
-  double* const partials = partials_.data() + operand_size_;
-  double total = start;
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    const double w_value = values_[w[i].index_], x_value = values_[x[i].index_];
-    operands[2 * i] = w[i].index_;
-    partials[2 * i] = x_value; // d(wx)/dw = x
-    operands[2 * i + 1] = x[i].index_;
-    partials[2 * i + 1] = w_value; // d(wx)/dx = w
-    total += w_value * x_value;
-  }
-  operand_size_ += n;
-  return total;
-}
-
 void Tape::drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
 
 void Tape::set_max_size(std::size_t nodes) {
@@ -326,8 +264,7 @@ void Tape::set_name(Index i, std::string_view name) {
 
 Value Tape::at(Index i) const {
   check_index(i);
-  // A node on the tape now is live in the current epoch.
-  return Value(const_cast<Tape*>(this), i, static_cast<std::uint32_t>(epoch_));
+  return const_cast<Tape*>(this)->handle(i);
 }
 
 void Tape::throw_empty(std::string_view where) {

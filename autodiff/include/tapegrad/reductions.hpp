@@ -1,5 +1,5 @@
-// Operations with many operands, recorded as one node each: a sum, and a
-// neuron's weighted sum b + sum_i w_i x_i.
+// Operations with many operands, recorded as one node each: a sum, a
+// neuron's weighted sum b + sum_i w_i x_i, and a layer's weighted sums.
 //
 // One n-ary node instead of a chain of binary ones keeps the tape short (one
 // value and gradient instead of n) while the reverse sweep stays the same loop.
@@ -23,5 +23,19 @@ TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const dou
 /// b + sum_i w_i x_i with Value inputs, as one node.
 /// d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.   Throws if w and x differ in length.
 TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const Value> x, Value b);
+
+/// A layer's weighted sums (PyTorch's linear): out_j = b_j + sum_i w_(j,i) x_i,
+/// one dot() node per output, for j < b.size(). w holds the rows one after
+/// the other, row j (output j's weights) at w[j * x.size() ...]. The nodes are
+/// those dot() records, but every handle is checked once for all the rows.
+/// out is written after all the rows are recorded (it may share memory with
+/// w, x or b), and not at all if recording throws. Throws if w.size() is not
+/// b.size() * x.size() or out.size() is not b.size().
+TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
+                                     std::span<const Value> b, std::span<Value> out);
+
+/// linear() with constant inputs x (data): d/dw_(j,i) = x_i,  d/db_j = 1.
+TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const double> x,
+                                     std::span<const Value> b, std::span<Value> out);
 
 } // namespace tapegrad

@@ -132,6 +132,11 @@ public:
   /// anything is written: a bad one throws and drops the operands pushed so
   /// far.
   double push_products(std::span<const Value> w, std::span<const Value> x, double start);
+  /// Throws as push_operand() does (dropping the operands pushed so far)
+  /// unless every handle in `vs` is live on this tape. One quick pass when the
+  /// handles share an epoch, as a layer's weights or its inputs do; otherwise
+  /// one is_live() per handle, and the first bad one is named.
+  void check_operands(std::span<const Value> vs);
   /// Closes the node whose operands were pushed since the last node, with its
   /// op and value, and returns its handle.
   Value finish_node(Op op, double value);
@@ -152,16 +157,31 @@ private:
   void check_index(Index i) const;
   /// How many epochs ago handle v was made (see epoch_).
   [[nodiscard]] std::uint32_t age_of(Value v) const noexcept;
+  [[nodiscard]] std::uintptr_t mismatch(Value v, std::uint32_t epoch) const noexcept;
+  [[nodiscard]] bool span_live(std::span<const Value> vs) const noexcept;
   [[nodiscard]] bool spans_live(std::span<const Value> w, std::span<const Value> x) const noexcept;
   [[nodiscard]] bool live_up_to(Value v, Index top) const noexcept;
   [[noreturn]] void throw_full();
   Value append_node(Op op, double value);
+  [[nodiscard]] Value handle(Index node) noexcept;
   Value finish_checked_node(Op op, double value);
   void grow_nodes();
   void grow_operands(std::size_t more);
   void set_room(std::size_t nodes, std::size_t operands);
   void update_node_limit() noexcept;
+  void append_operand(Index a, double da);
   void append_operand_pair(Index a, double da, Index b, double db);
+  // linear()'s body (Input is Value or double): it checks each span once for
+  // all its rows, then writes them with push_products() minus the checks.
+  template <class Input>
+  void record_linear(std::span<const Value> w, std::span<const Input> x, std::span<const Value> b,
+                     std::span<Value> out);
+  double write_products(std::span<const Value> w, std::span<const Value> x, double start);
+  double write_products(std::span<const Value> w, std::span<const double> x, double start);
+  friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
+                                              std::span<const Value> b, std::span<Value> out);
+  friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const double> x,
+                                              std::span<const Value> b, std::span<Value> out);
   void cut(Index size);
   void check_forward(Index node);
   void watch_sweep(Index out);
@@ -248,6 +268,13 @@ inline bool Tape::is_live(Value v) const noexcept {
   return true; // no cut since: only when its age is ambiguous (age_of)
 }
 
+inline void Tape::append_operand(Index a, double da) {
+  if (operand_size_ + 1 > operand_room_) grow_operands(1);
+  operands_[operand_size_] = a;
+  partials_[operand_size_] = da;
+  ++operand_size_;
+}
+
 inline void Tape::append_operand_pair(Index a, double da, Index b, double db) {
   if (operand_size_ + 2 > operand_room_) grow_operands(2);
   operands_[operand_size_] = a;
@@ -262,10 +289,7 @@ inline double Tape::push_operand(Value a, double partial) {
     drop_pending_operands();
     throw_unusable(a, "as an operand");
   }
-  if (operand_size_ + 1 > operand_room_) grow_operands(1);
-  operands_[operand_size_] = a.index_;
-  partials_[operand_size_] = partial;
-  ++operand_size_;
+  append_operand(a.index_, partial);
   return values_[a.index_];
 }
 
@@ -282,6 +306,11 @@ inline Value Tape::append_node(Op op, double value) {
   ops_[node] = op;
   first_operand_[node + 1] = static_cast<Index>(operand_size_);
   ++size_;
+  return handle(node);
+}
+
+/// A handle to a node on the tape now: live in the current epoch.
+inline Value Tape::handle(Index node) noexcept {
   return Value(this, node, static_cast<std::uint32_t>(epoch_));
 }
 
