@@ -205,3 +205,51 @@ TEST_CASE("Neuron and Layer work on their own, micrograd style") {
     CHECK(n.weights()[0].grad() == 0.0);
   }
 }
+
+// A Layer records all its neurons' weighted sums with one linear() call, then
+// their activations: each output must be what the neuron alone computes, on
+// Value inputs and on constant ones, with the same gradients.
+TEST_CASE("a Layer's outputs and gradients are its neurons', one by one") {
+  Tape tape;
+  nn::Rng rng(11);
+  nn::Layer layer(tape, 3, 4, nn::Activation::tanh, rng);
+  const std::array<double, 3> data = {0.5, -1.25, 2.0};
+  const std::array<Value, 3> inputs = {tape.var(0.5), tape.var(-1.25), tape.var(2.0)};
+  const std::vector<Value> from_data = layer(data), from_values = layer(inputs);
+  const auto neurons = layer.neurons();
+  std::vector<double> predicted(4);
+  layer.predict(data, predicted);
+  for (std::size_t j = 0; j < neurons.size(); ++j) {
+    CAPTURE(j);
+    CHECK(from_data[j].value() == neurons[j](data).value());
+    CHECK(from_values[j].value() == neurons[j](inputs).value());
+    CHECK(from_data[j].value() == predicted[j]);
+  }
+  const Value total = from_values[0] + 2.0 * from_values[3];
+  total.backward();
+  const std::vector<Value> params = layer.parameters();
+  std::vector<double> layer_grads;
+  for (const Value& p : params) layer_grads.push_back(p.grad());
+  const std::array<double, 3> input_grads = {inputs[0].grad(), inputs[1].grad(), inputs[2].grad()};
+  const Value by_neurons = neurons[0](inputs) + 2.0 * neurons[3](inputs);
+  by_neurons.backward();
+  for (std::size_t k = 0; k < params.size(); ++k) CHECK(layer_grads[k] == params[k].grad());
+  for (std::size_t i = 0; i < inputs.size(); ++i) CHECK(input_grads[i] == inputs[i].grad());
+}
+
+TEST_CASE("a Layer refuses the wrong number of inputs or outputs, naming its shape") {
+  Tape tape;
+  nn::Rng rng(5);
+  const nn::Layer layer(tape, 2, 3, nn::Activation::relu, rng);
+  const std::array<double, 3> three = {1.0, 2.0, 3.0};
+  const std::array<double, 2> two = {1.0, 2.0};
+  std::array<Value, 2> small_out;
+  std::array<double, 3> predicted{};
+  const std::size_t size = tape.size();
+  CHECK_THROWS_WITH_AS(static_cast<void>(layer(three)),
+                       doctest::Contains("Layer(2, 3, relu) got 3 inputs. Pass exactly 2"), Error);
+  CHECK_THROWS_WITH_AS(layer.forward(two, small_out),
+                       doctest::Contains("writes 3 outputs but was given room for 2"), Error);
+  CHECK_THROWS_WITH_AS(layer.predict(three, predicted), doctest::Contains("got 3 inputs"), Error);
+  CHECK(tape.size() == size);
+}

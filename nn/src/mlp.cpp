@@ -87,24 +87,37 @@ Layer::Layer(Tape& tape, std::size_t inputs, std::size_t outputs, Activation act
   neurons_.reserve(outputs);
   for (std::size_t j = 0; j < outputs; ++j)
     neurons_.emplace_back(tape, inputs, activation, rng, init);
+  // The same leaves again, as linear() takes them: one row of weights per
+  // neuron, and the biases.
+  weights_.reserve(outputs * inputs);
+  biases_.reserve(outputs);
+  for (const Neuron& n : neurons_) {
+    weights_.insert(weights_.end(), n.weights().begin(), n.weights().end());
+    biases_.push_back(n.bias());
+  }
 }
 
-void Layer::check_out(std::size_t n) const {
-  if (n != neurons_.size())
+void Layer::check_shapes(std::size_t in, std::size_t out) const {
+  if (in != inputs_)
+    throw Error(
+        fmt::format("tapegrad::nn: {} got {} inputs. Pass exactly {}.", shape(), in, inputs_));
+  if (out != neurons_.size())
     throw Error(fmt::format("tapegrad::nn: {} writes {} outputs but was given room for {}. Pass "
                             "a span of outputs() Values.",
-                            shape(), neurons_.size(), n));
+                            shape(), neurons_.size(), out));
 }
 
-void Layer::forward(std::span<const double> x, std::span<Value> out) const {
-  check_out(out.size());
-  for (std::size_t j = 0; j < neurons_.size(); ++j) out[j] = neurons_[j](x);
+// Every neuron's weighted sum first (one dot node each, as Neuron records
+// it), then the activations: linear() checks the parameters and inputs once
+// for the whole layer instead of once per neuron.
+template <class Input> void Layer::record(std::span<const Input> x, std::span<Value> out) const {
+  check_shapes(x.size(), out.size());
+  linear(weights_, x, biases_, out);
+  for (Value& v : out) v = activate(neurons_.front().activation(), v);
 }
 
-void Layer::forward(std::span<const Value> x, std::span<Value> out) const {
-  check_out(out.size());
-  for (std::size_t j = 0; j < neurons_.size(); ++j) out[j] = neurons_[j](x);
-}
+void Layer::forward(std::span<const double> x, std::span<Value> out) const { record(x, out); }
+void Layer::forward(std::span<const Value> x, std::span<Value> out) const { record(x, out); }
 
 std::vector<Value> Layer::operator()(std::span<const double> x) const {
   std::vector<Value> out(neurons_.size());
@@ -119,9 +132,7 @@ std::vector<Value> Layer::operator()(std::span<const Value> x) const {
 }
 
 void Layer::predict(std::span<const double> x, std::span<double> out) const {
-  if (out.size() != neurons_.size())
-    throw Error(fmt::format("tapegrad::nn: {} writes {} outputs but was given room for {}.",
-                            shape(), neurons_.size(), out.size()));
+  check_shapes(x.size(), out.size());
   for (std::size_t j = 0; j < neurons_.size(); ++j) out[j] = neurons_[j].predict(x);
 }
 

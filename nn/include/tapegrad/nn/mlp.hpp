@@ -62,7 +62,8 @@ private:
   Activation activation_;
 };
 
-/// A layer of neurons that all see the same inputs.
+/// A layer of neurons that all see the same inputs. Calling it records every
+/// neuron's `dot` node (one linear() call), then every activation.
 class TAPEGRAD_NN_EXPORT Layer final : public Module {
 public:
   /// `outputs` neurons of `inputs` inputs each, drawn in order from `rng`.
@@ -93,9 +94,12 @@ public:
   [[nodiscard]] std::size_t outputs() const noexcept { return neurons_.size(); }
 
 private:
-  void check_out(std::size_t n) const;
+  void check_shapes(std::size_t in, std::size_t out) const;
+  template <class Input> void record(std::span<const Input> x, std::span<Value> out) const;
   std::size_t inputs_;
   std::vector<Neuron> neurons_;
+  std::vector<Value> weights_; ///< the neurons' weights, row after row (for linear())
+  std::vector<Value> biases_;  ///< the neurons' biases, in order
 };
 
 /// How an MLP is built; every field has micrograd's default.
