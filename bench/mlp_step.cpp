@@ -1,6 +1,7 @@
 // mlp_step: micrograd's moons training step on tapegrad. An MLP 2 -> 16 -> 16
 // -> 1 (ReLU hidden, linear output), 100 points, loss mean relu(1 - y score)
-// + 1e-4 sum p^2, backward, SGD update, rewind. Each neuron is one dot() node.
+// + 1e-4 sum p^2, backward, SGD update, rewind. Each neuron is one dot() node; linear() records a
+// layer's.
 #include <cmath>
 #include <span>
 #include <vector>
@@ -32,10 +33,10 @@ public:
     constexpr std::size_t H = mlp_hidden;
     const std::span<const Value> p(params_);
     for (std::size_t n = 0; n < mlp_points; ++n) {
-      for (std::size_t j = 0; j < H; ++j)
-        hidden1_[j] = relu(dot(p.subspan(L::w1 + 2 * j, 2), data.x[n], p[L::b1 + j]));
-      for (std::size_t j = 0; j < H; ++j)
-        hidden2_[j] = relu(dot(p.subspan(L::w2 + H * j, H), hidden1_, p[L::b2 + j]));
+      linear(p.subspan(L::w1, 2 * H), data.x[n], p.subspan(L::b1, H), hidden1_);
+      for (Value& h : hidden1_) h = relu(h);
+      linear(p.subspan(L::w2, H * H), hidden1_, p.subspan(L::b2, H), hidden2_);
+      for (Value& h : hidden2_) h = relu(h);
       const Value score = dot(p.subspan(L::w3, H), hidden2_, p[L::b3]);
       losses_[n] = relu(1.0 - data.y[n] * score); // max-margin (hinge) loss
     }
