@@ -158,9 +158,25 @@ TEST_CASE("linear() may write its outputs over its inputs") {
   CHECK(x[0].value() == separate[0].value());
   CHECK(x[1].value() == separate[1].value());
   CHECK(x[0].value() == 0.1 + 2.0 - 10.0);
+  SUBCASE("over the biases") {
+    std::array<Value, 2> biases = b;
+    linear(w, std::span(separate), biases, biases);
+    std::array<Value, 2> expected;
+    linear(w, std::span(separate), b, expected);
+    CHECK(biases[0].value() == expected[0].value());
+    CHECK(biases[1].value() == expected[1].value());
+  }
+  SUBCASE("over the first weights") {
+    std::array<Value, 4> weights = w;
+    linear(weights, std::span(separate), b, std::span(weights).first(2));
+    std::array<Value, 2> expected;
+    linear(w, std::span(separate), b, expected);
+    CHECK(weights[0].value() == expected[0].value());
+    CHECK(weights[1].value() == expected[1].value());
+  }
 }
 
-TEST_CASE("a linear() that fails partway leaves its outputs as they were") {
+TEST_CASE("a linear() that fails partway leaves the tape and its outputs as they were") {
   Tape tape;
   const std::array<Value, 3> w = {tape.var(1.0), tape.var(2.0), tape.var(1e308)};
   const std::array<Value, 3> b = {tape.var(0.0), tape.var(0.0), tape.var(0.0)};
@@ -168,9 +184,11 @@ TEST_CASE("a linear() that fails partway leaves its outputs as they were") {
   const Value sentinel = tape.var(0.0);
   std::array<Value, 3> out = {sentinel, sentinel, sentinel};
 
-  SUBCASE("the tape fills up at the second row") {
+  const std::size_t size = tape.size();
+
+  SUBCASE("the tape has room for one row of three") {
     tape.set_max_size(tape.size() + 1);
-    CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("the tape is full"), Error);
+    CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("linear() needs 3 more"), Error);
   }
   SUBCASE("anomaly mode stops at the third row, which overflows") {
     tape.set_detect_anomaly(true);
@@ -178,8 +196,14 @@ TEST_CASE("a linear() that fails partway leaves its outputs as they were") {
   }
   for (const Value& v : out) CHECK(v.index() == sentinel.index());
   CHECK(tape.is_live(sentinel));
+  CHECK(tape.size() == size); // the rows before the failure are dropped too
+  tape.set_detect_anomaly(false);
+  tape.set_max_size(size + 1);
+  const Value next = sentinel * 2.0; // a node of its own, with nothing stray in it
+  CHECK(tape.operands(next.index()).size() == 1);
 }
 
+// With no rows there is nothing to record, and no handle is read or checked.
 TEST_CASE("linear() with no rows records nothing, with no inputs each output is its bias") {
   Tape tape;
   const Value b = tape.var(0.75);
@@ -187,25 +211,37 @@ TEST_CASE("linear() with no rows records nothing, with no inputs each output is 
   linear(std::span<const Value>{}, std::span<const Value>{}, std::span<const Value>{},
          std::span<Value>{});
   CHECK(tape.size() == size);
-  std::array<Value, 1> out;
+  std::array<Value, 1> out, out_v;
   linear(std::span<const Value>{}, std::span<const double>{}, std::span(&b, 1), out);
+  linear(std::span<const Value>{}, std::span<const Value>{}, std::span(&b, 1), out_v);
   CHECK(out[0].value() == 0.75);
-  out[0].backward();
-  CHECK(b.grad() == 1.0);
+  CHECK(out_v[0].value() == 0.75);
+  (out[0] + out_v[0]).backward();
+  CHECK(b.grad() == 2.0);
 }
 
-TEST_CASE("check_operands() passes live handles of any epochs and names the first bad one") {
+TEST_CASE("linear() takes live handles of any epochs and names the first bad one") {
   Tape tape, other;
   const Value old = tape.var(1.0);
   const Tape::Mark mark = tape.mark();
   const Value dropped = tape.var(2.0);
   tape.rewind(mark);
-  const Value fresh = tape.var(3.0);
+  const Value fresh = tape.var(3.0); // dropped's index again, so dropped is stale
+  const std::array<double, 3> x = {1.0, 10.0, 100.0};
+  const std::array<Value, 1> b = {fresh};
+  std::array<Value, 1> out;
   const std::array<Value, 3> mixed = {old, fresh, old * fresh};
-  CHECK_NOTHROW(tape.check_operands(mixed));
-  CHECK_NOTHROW(tape.check_operands(std::span<const Value>{}));
-  const std::array<Value, 3> bad = {old, dropped, other.var(0.0)};
-  CHECK_THROWS_WITH_AS(tape.check_operands(bad), Contains("stale Value"), Error);
-  const std::array<Value, 2> foreign = {fresh, other.var(0.0)};
-  CHECK_THROWS_WITH_AS(tape.check_operands(foreign), Contains("from another Tape"), Error);
+  linear(mixed, x, b, out);
+  CHECK(out[0].value() == 3.0 + 1.0 + 30.0 + 300.0);
+  // The first handle of this epoch and a stale one after it, whose index is
+  // below size(): only its epoch tells it is stale.
+  const std::array<Value, 3> then_stale = {fresh, fresh, dropped};
+  CHECK_THROWS_WITH_AS(linear(then_stale, x, b, out), Contains("stale Value"), Error);
+  const std::array<Value, 3> then_foreign = {fresh, old, other.var(0.0)};
+  CHECK_THROWS_WITH_AS(linear(then_foreign, x, b, out), Contains("from another Tape"), Error);
+  const std::array<Value, 3> inputs = {fresh, fresh, dropped};
+  const std::array<Value, 3> weights = {old, old, old};
+  CHECK_THROWS_WITH_AS(linear(weights, inputs, b, out), Contains("stale Value"), Error);
+  const std::array<Value, 1> stale_bias = {dropped};
+  CHECK_THROWS_WITH_AS(linear(weights, x, stale_bias, out), Contains("stale Value"), Error);
 }

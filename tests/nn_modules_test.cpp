@@ -213,6 +213,8 @@ TEST_CASE("a Layer's outputs and gradients are its neurons', one by one") {
   Tape tape;
   nn::Rng rng(11);
   nn::Layer layer(tape, 3, 4, nn::Activation::tanh, rng);
+  for (std::size_t j = 0; j < layer.outputs(); ++j) // biases start at 0: make them count
+    layer.neurons()[j].bias().set_value(0.25 * static_cast<double>(j) - 0.3);
   const std::array<double, 3> data = {0.5, -1.25, 2.0};
   const std::array<Value, 3> inputs = {tape.var(0.5), tape.var(-1.25), tape.var(2.0)};
   const std::vector<Value> from_data = layer(data), from_values = layer(inputs);

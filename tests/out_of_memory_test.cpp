@@ -85,3 +85,29 @@ TEST_CASE("out of memory while growing the nodes leaves the tape as it was") {
   CHECK(x.grad() == 5.0);
   CHECK(y.grad() == 2.0);
 }
+
+TEST_CASE("out of memory while linear() makes room for its rows records none of them") {
+  // linear() makes room for all its rows before recording the first, so
+  // running out of memory cannot leave the first rows behind.
+  Tape tape;
+  tape.reserve(125, 64); // 124 leaves; 3 rows of 40 constant inputs need 123 operands
+  std::vector<Value> w;
+  for (int k = 0; k < 120; ++k) w.push_back(tape.var(1.0));
+  const std::vector<Value> b = {tape.var(0.5), tape.var(1.5), tape.var(2.5)};
+  const std::vector<double> x(40, 2.0);
+  const Value sentinel = tape.var(0.0);
+  std::vector<Value> out(3, sentinel);
+  const std::size_t size = tape.size();
+  std::size_t failing = 0; // growing the nodes takes 3 allocations, then the operands 2
+  SUBCASE("growing the nodes") { failing = 1; }
+  SUBCASE("growing the operand indices") { failing = 4; }
+  SUBCASE("growing the partials") { failing = 5; }
+  counting_new::fail_in = failing;
+  CHECK_THROWS_AS(linear(w, x, b, out), std::bad_alloc);
+  CHECK(tape.size() == size);
+  for (const Value& v : out) CHECK(v.index() == sentinel.index());
+  const Value y = sentinel * 3.0; // its one operand, and nothing left from linear()
+  CHECK(tape.operands(y.index()).size() == 1);
+  linear(w, x, b, out); // the memory is back
+  CHECK(out[2].value() == 2.5 + 40 * 2.0);
+}

@@ -1,9 +1,11 @@
-// dot() checks its spans of handles with a quick test first: when every handle
-// of each span comes from one epoch of this tape (the weights from one, the
-// inputs from another), one comparison of each span's highest index stands in
-// for a check per handle; anything else falls back to is_live() on each. The quick test must never
-// pass a span that has a handle is_live() refuses: these tests build spans of each kind, one epoch
-// and mixed, and compare dot() with is_live() handle by handle.
+// dot() and linear() check their spans of handles with a quick test first:
+// when every handle of a span comes from one epoch of this tape (a layer's
+// weights from one, its inputs from another), one comparison of the span's
+// highest index stands in for a check per handle; anything else falls back to
+// is_live() on each. The quick test must never pass a span that has a handle
+// is_live() refuses: these tests build spans of each kind, one epoch and
+// mixed, and compare dot() and linear() with is_live() handle by handle.
+#include <array>
 #include <cstddef>
 #include <new>
 #include <random>
@@ -96,7 +98,7 @@ TEST_CASE("dot() refuses a span of handles of a destroyed Tape in the same stora
   tape->~Tape();
 }
 
-TEST_CASE("dot() on random spans throws exactly when is_live() refuses a handle") {
+TEST_CASE("dot() and linear() on random spans throw exactly when is_live() refuses a handle") {
   // Handles of five kinds, from many epochs: parameters below every cut, data
   // between two marks, nodes of the current step, stale nodes of earlier
   // steps and data of earlier rounds, and handles that were never this
@@ -140,14 +142,25 @@ TEST_CASE("dot() on random spans throws exactly when is_live() refuses a handle"
     }
     const std::size_t size = tape.size();
     const Value b = params[0];
+    // linear() tests each span on its own (w, then x): one row of it must
+    // agree too, with Value inputs and with constant ones.
+    std::array<Value, 1> out;
+    const std::vector<double> ones(n, 1.0);
     if (all_live(tape, w) && all_live(tape, x)) {
       CHECK(dot(w, x, b).value() == expected_dot(w, x, b));
+      linear(w, x, std::span(&b, 1), out);
+      CHECK(out[0].value() == expected_dot(w, x, b));
       ++taken;
     } else {
       CHECK_THROWS_AS(dot(w, x, b), Error);
+      CHECK_THROWS_AS(linear(w, x, std::span(&b, 1), out), Error);
       CHECK(tape.size() == size); // and nothing half built
       ++refused;
     }
+    if (all_live(tape, w))
+      CHECK_NOTHROW(linear(w, ones, std::span(&b, 1), out));
+    else
+      CHECK_THROWS_AS(linear(w, ones, std::span(&b, 1), out), Error);
     tape.rewind(inner); // this step's nodes join the stale ones
     stale.insert(stale.end(), current.begin(), current.end());
   }

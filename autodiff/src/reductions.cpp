@@ -5,6 +5,8 @@
 // per row, checking each span once for all the rows.
 #include "tapegrad/reductions.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "tapegrad/error.hpp"
@@ -20,7 +22,8 @@ void check_lengths(std::size_t weights, std::size_t inputs) {
 }
 
 void check_shape(std::size_t weights, std::size_t inputs, std::size_t biases, std::size_t outs) {
-  if (weights != biases * inputs || outs != biases)
+  const bool overflows = inputs != 0 && biases > std::numeric_limits<std::size_t>::max() / inputs;
+  if (overflows || weights != biases * inputs || outs != biases)
     throw Error(fmt::format("tapegrad: linear() got {} weights, {} inputs, {} biases and room "
                             "for {} outputs. Each bias makes one output from a row of one weight "
                             "per input: it needs {} weights, {} outputs.",

@@ -295,14 +295,16 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
                   at, v.index_, size_));
 }
 
-void Tape::throw_full() {
+void Tape::throw_full(std::size_t more_nodes) {
   const std::size_t operands = operand_size_;
   drop_pending_operands();
   const std::string what =
-      size_ >= max_size_
+      size_ + more_nodes > max_size_
           ? fmt::format("it holds {} nodes and the limit is {} (set_max_size; 2^32 - 1 at most, "
-                        "the index range)",
-                        size_, max_size_)
+                        "the index range){}",
+                        size_, max_size_,
+                        more_nodes > 1 ? fmt::format(", and linear() needs {} more", more_nodes)
+                                       : std::string())
           : fmt::format("its nodes have {} operands, the most it can index (2^32 - 1)", operands);
   throw Error(fmt::format("tapegrad: the tape is full: {}. Call clear() or rewind() between "
                           "steps, or split the computation over several tapes.",

@@ -123,18 +123,43 @@ inline double Tape::write_products(std::span<const Value> w, std::span<const dou
   return total;
 }
 
+// Room for several nodes at once: a full tape or running out of memory then
+// stops the operation before it has recorded any of them.
+void Tape::make_room(std::size_t nodes, std::size_t operands) {
+  if (size_ + nodes > max_size_) throw_full(nodes);
+  if (size_ + nodes > node_room_) set_room(std::max(2 * node_room_, size_ + nodes), 0);
+  if (operand_size_ + operands > operand_room_) grow_operands(operands);
+}
+
 template <class Input>
 void Tape::record_linear(std::span<const Value> w, std::span<const Input> x,
                          std::span<const Value> b, std::span<Value> out) {
   check_operands(w);
   if constexpr (std::is_same_v<Input, Value>) check_operands(x);
   check_operands(b);
-  const std::size_t n = x.size();
+  const std::size_t rows = b.size(), n = x.size();
+  const std::size_t row_operands = (std::is_same_v<Input, Value> ? 2 * n : n) + 1;
+  make_room(rows, rows * row_operands);
   const Index first = size_;
-  for (std::size_t j = 0; j < b.size(); ++j) {
-    const double total = write_products(w.subspan(j * n, n), x, values_[b[j].index_]);
-    append_operand(b[j].index_, 1.0); // d/db = 1
-    finish_node(Op::dot, total);
+  const auto record_rows = [&] {
+    for (std::size_t j = 0; j < rows; ++j) {
+      const double total = write_products(w.subspan(j * n, n), x, values_[b[j].index_]);
+      append_operand(b[j].index_, 1.0); // d/db = 1
+      finish_node(Op::dot, total);
+    }
+  };
+  // With the room made, only anomaly mode can stop a row (it drops that row's
+  // node); then the rows before it go too, so that the tape is as it was. The
+  // try is only there: around the loop it cost 2 % of mlp_step.
+  if (!detect_anomaly_) {
+    record_rows();
+  } else {
+    try {
+      record_rows();
+    } catch (...) {
+      if (size_ > first) cut(first);
+      throw;
+    }
   }
   // The outputs are written last: out may share memory with w, x or b, which
   // the rows read; and if a row throws (a full tape, out of memory, anomaly

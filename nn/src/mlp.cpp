@@ -103,8 +103,8 @@ void Layer::check_shapes(std::size_t in, std::size_t out) const {
         fmt::format("tapegrad::nn: {} got {} inputs. Pass exactly {}.", shape(), in, inputs_));
   if (out != neurons_.size())
     throw Error(fmt::format("tapegrad::nn: {} writes {} outputs but was given room for {}. Pass "
-                            "a span of outputs() Values.",
-                            shape(), neurons_.size(), out));
+                            "room for exactly {}.",
+                            shape(), neurons_.size(), out, neurons_.size()));
 }
 
 // Every neuron's weighted sum first (one dot node each, as Neuron records

@@ -29,8 +29,10 @@ TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const Val
 /// the other, row j (output j's weights) at w[j * x.size() ...]. The nodes are
 /// those dot() records, but every handle is checked once for all the rows.
 /// out is written after all the rows are recorded (it may share memory with
-/// w, x or b), and not at all if recording throws. Throws if w.size() is not
-/// b.size() * x.size() or out.size() is not b.size().
+/// w, x or b). If a row fails (a full tape, out of memory, anomaly mode), no
+/// row stays on the tape and out is untouched. Throws if w.size() is not
+/// b.size() * x.size() or out.size() is not b.size(); with no rows (b empty)
+/// nothing is read or checked.
 TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                      std::span<const Value> b, std::span<Value> out);
 

@@ -132,11 +132,6 @@ public:
   /// anything is written: a bad one throws and drops the operands pushed so
   /// far.
   double push_products(std::span<const Value> w, std::span<const Value> x, double start);
-  /// Throws as push_operand() does (dropping the operands pushed so far)
-  /// unless every handle in `vs` is live on this tape. One quick pass when the
-  /// handles share an epoch, as a layer's weights or its inputs do; otherwise
-  /// one is_live() per handle, and the first bad one is named.
-  void check_operands(std::span<const Value> vs);
   /// Closes the node whose operands were pushed since the last node, with its
   /// op and value, and returns its handle.
   Value finish_node(Op op, double value);
@@ -157,11 +152,15 @@ private:
   void check_index(Index i) const;
   /// How many epochs ago handle v was made (see epoch_).
   [[nodiscard]] std::uint32_t age_of(Value v) const noexcept;
-  [[nodiscard]] std::uintptr_t mismatch(Value v, std::uint32_t epoch) const noexcept;
+  [[nodiscard]] inline std::uintptr_t mismatch(Value v, std::uint32_t epoch) const noexcept;
   [[nodiscard]] bool span_live(std::span<const Value> vs) const noexcept;
+  // Throws as push_operand() does (dropping the operands pushed so far)
+  // unless every handle in `vs` is live on this tape: span_live(), and if it
+  // says no, is_live() per handle, naming the first bad one.
+  void check_operands(std::span<const Value> vs);
   [[nodiscard]] bool spans_live(std::span<const Value> w, std::span<const Value> x) const noexcept;
   [[nodiscard]] bool live_up_to(Value v, Index top) const noexcept;
-  [[noreturn]] void throw_full();
+  [[noreturn]] void throw_full(std::size_t more_nodes = 1);
   Value append_node(Op op, double value);
   [[nodiscard]] Value handle(Index node) noexcept;
   Value finish_checked_node(Op op, double value);
@@ -176,8 +175,9 @@ private:
   template <class Input>
   void record_linear(std::span<const Value> w, std::span<const Input> x, std::span<const Value> b,
                      std::span<Value> out);
-  double write_products(std::span<const Value> w, std::span<const Value> x, double start);
-  double write_products(std::span<const Value> w, std::span<const double> x, double start);
+  inline double write_products(std::span<const Value> w, std::span<const Value> x, double start);
+  inline double write_products(std::span<const Value> w, std::span<const double> x, double start);
+  void make_room(std::size_t nodes, std::size_t operands);
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                               std::span<const Value> b, std::span<Value> out);
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const double> x,
