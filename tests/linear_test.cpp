@@ -158,52 +158,73 @@ TEST_CASE("linear() may write its outputs over its inputs") {
   CHECK(x[0].value() == separate[0].value());
   CHECK(x[1].value() == separate[1].value());
   CHECK(x[0].value() == 0.1 + 2.0 - 10.0);
-  SUBCASE("over the biases") {
-    std::array<Value, 2> biases = b;
-    linear(w, std::span(separate), biases, biases);
+  // Written row by row, an output would replace a handle that a later row
+  // still reads: output 0 over row 1's bias, or over row 1's weights.
+  SUBCASE("over a later row's bias") {
+    std::array<Value, 3> biases = {b[0], b[1], b[1]};
+    linear(w, std::span(separate), std::span(biases).first(2), std::span(biases).last(2));
     std::array<Value, 2> expected;
     linear(w, std::span(separate), b, expected);
-    CHECK(biases[0].value() == expected[0].value());
-    CHECK(biases[1].value() == expected[1].value());
+    CHECK(biases[1].value() == expected[0].value());
+    CHECK(biases[2].value() == expected[1].value());
   }
-  SUBCASE("over the first weights") {
+  SUBCASE("over a later row's weights") {
     std::array<Value, 4> weights = w;
-    linear(weights, std::span(separate), b, std::span(weights).first(2));
+    linear(weights, std::span(separate), b, std::span(weights).subspan(2, 2));
     std::array<Value, 2> expected;
     linear(w, std::span(separate), b, expected);
-    CHECK(weights[0].value() == expected[0].value());
-    CHECK(weights[1].value() == expected[1].value());
+    CHECK(weights[2].value() == expected[0].value());
+    CHECK(weights[3].value() == expected[1].value());
   }
 }
 
 TEST_CASE("a linear() that fails partway leaves the tape and its outputs as they were") {
   Tape tape;
-  const std::array<Value, 3> w = {tape.var(1.0), tape.var(2.0), tape.var(1e308)};
+  const Value param = tape.var(3.0);
+  const Tape::Mark outer = tape.mark();
+  (void)tape.var(0.0);
+  tape.rewind(outer); // param is now from an older epoch, as parameters are
+  std::array<Value, 3> w = {tape.var(1.0), tape.var(2.0), tape.var(1e308)};
   const std::array<Value, 3> b = {tape.var(0.0), tape.var(0.0), tape.var(0.0)};
   const std::array<double, 1> x = {10.0};
   const Value sentinel = tape.var(0.0);
   std::array<Value, 3> out = {sentinel, sentinel, sentinel};
-
+  const Tape::Mark before = tape.mark();
   const std::size_t size = tape.size();
 
   SUBCASE("the tape has room for one row of three") {
     tape.set_max_size(tape.size() + 1);
     CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("linear() needs 3 more"), Error);
   }
+  SUBCASE("the tape is already past its limit") {
+    tape.set_max_size(2);
+    CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("holds 8 nodes and the limit is 2"), Error);
+  }
   SUBCASE("anomaly mode stops at the third row, which overflows") {
     tape.set_detect_anomaly(true);
     CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("first to produce NaN or Inf"), Error);
   }
+  SUBCASE("anomaly mode stops at the first row") {
+    w[0] = w[2];
+    tape.set_detect_anomaly(true);
+    CHECK_THROWS_WITH_AS(linear(w, x, b, out), Contains("first to produce NaN or Inf"), Error);
+  }
   for (const Value& v : out) CHECK(v.index() == sentinel.index());
-  CHECK(tape.is_live(sentinel));
   CHECK(tape.size() == size); // the rows before the failure are dropped too
+  CHECK(tape.is_live(sentinel));
+  CHECK(tape.is_live(param));
+  CHECK(param.value() == 3.0);
   tape.set_detect_anomaly(false);
   tape.set_max_size(size + 1);
   const Value next = sentinel * 2.0; // a node of its own, with nothing stray in it
   CHECK(tape.operands(next.index()).size() == 1);
+  CHECK_NOTHROW(tape.rewind(before)); // a mark from before the failure still holds
+  CHECK_NOTHROW(tape.rewind(outer));
+  CHECK(tape.is_live(param));
 }
 
-// With no rows there is nothing to record, and no handle is read or checked.
+// With no rows there is nothing to record, and no handle is read or checked
+// (the shapes still are).
 TEST_CASE("linear() with no rows records nothing, with no inputs each output is its bias") {
   Tape tape;
   const Value b = tape.var(0.75);

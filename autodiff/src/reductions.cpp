@@ -22,8 +22,11 @@ void check_lengths(std::size_t weights, std::size_t inputs) {
 }
 
 void check_shape(std::size_t weights, std::size_t inputs, std::size_t biases, std::size_t outs) {
-  const bool overflows = inputs != 0 && biases > std::numeric_limits<std::size_t>::max() / inputs;
-  if (overflows || weights != biases * inputs || outs != biases)
+  if (inputs != 0 && biases > std::numeric_limits<std::size_t>::max() / inputs)
+    throw Error(fmt::format("tapegrad: linear() got {} inputs and {} biases: a row of one weight "
+                            "per input for each bias would be more weights than memory holds.",
+                            inputs, biases));
+  if (weights != biases * inputs || outs != biases)
     throw Error(fmt::format("tapegrad: linear() got {} weights, {} inputs, {} biases and room "
                             "for {} outputs. Each bias makes one output from a row of one weight "
                             "per input: it needs {} weights, {} outputs.",

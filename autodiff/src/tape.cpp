@@ -37,7 +37,7 @@ void Tape::grow_nodes() { set_room(std::max<std::size_t>(64, 2 * node_room_), 0)
 void Tape::grow_operands(std::size_t more) {
   // Operand positions are stored as Index (first_operand_): 2^32 - 1 at most.
   constexpr std::size_t most = std::numeric_limits<Index>::max();
-  if (operand_size_ + more > most) throw_full();
+  if (operand_size_ + more > most) throw_full(0, more);
   set_room(0, std::min(most, std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more})));
 }
 
@@ -206,7 +206,7 @@ void Tape::update_node_limit() noexcept {
 }
 
 Value Tape::finish_checked_node(Op op, double value) {
-  if (size_ >= max_size_) throw_full();
+  if (size_ >= max_size_) throw_full(1, 0);
   if (size_ == node_room_) grow_nodes();
   const Value v = append_node(op, value);
   if (detect_anomaly_) check_forward(v.index_);
@@ -295,7 +295,7 @@ void Tape::throw_unusable(Value v, std::string_view where) const {
                   at, v.index_, size_));
 }
 
-void Tape::throw_full(std::size_t more_nodes) {
+void Tape::throw_full(std::size_t more_nodes, std::size_t more_operands) {
   const std::size_t operands = operand_size_;
   drop_pending_operands();
   const std::string what =
@@ -305,7 +305,9 @@ void Tape::throw_full(std::size_t more_nodes) {
                         size_, max_size_,
                         more_nodes > 1 ? fmt::format(", and linear() needs {} more", more_nodes)
                                        : std::string())
-          : fmt::format("its nodes have {} operands, the most it can index (2^32 - 1)", operands);
+          : fmt::format("its nodes have {} operands and {} more are needed, past the most it "
+                        "can index (2^32 - 1)",
+                        operands, more_operands);
   throw Error(fmt::format("tapegrad: the tape is full: {}. Call clear() or rewind() between "
                           "steps, or split the computation over several tapes.",
                           what));

@@ -32,7 +32,7 @@ TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const Val
 /// w, x or b). If a row fails (a full tape, out of memory, anomaly mode), no
 /// row stays on the tape and out is untouched. Throws if w.size() is not
 /// b.size() * x.size() or out.size() is not b.size(); with no rows (b empty)
-/// nothing is read or checked.
+/// no handle is read or checked.
 TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                      std::span<const Value> b, std::span<Value> out);
 

@@ -160,7 +160,7 @@ private:
   void check_operands(std::span<const Value> vs);
   [[nodiscard]] bool spans_live(std::span<const Value> w, std::span<const Value> x) const noexcept;
   [[nodiscard]] bool live_up_to(Value v, Index top) const noexcept;
-  [[noreturn]] void throw_full(std::size_t more_nodes = 1);
+  [[noreturn]] void throw_full(std::size_t more_nodes, std::size_t more_operands);
   Value append_node(Op op, double value);
   [[nodiscard]] Value handle(Index node) noexcept;
   Value finish_checked_node(Op op, double value);
