@@ -1,7 +1,7 @@
 // mlp_step: micrograd's moons training step on tapegrad. An MLP 2 -> 16 -> 16
 // -> 1 (ReLU hidden, linear output), 100 points, loss mean relu(1 - y score)
-// + 1e-4 sum p^2, backward, SGD update, rewind. Each neuron is one dot() node; linear() records a
-// layer's.
+// + 1e-4 sum p^2, backward, SGD update, rewind. Each neuron is one dot() node,
+// and linear() records a whole layer's.
 #include <cmath>
 #include <span>
 #include <vector>

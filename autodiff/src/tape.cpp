@@ -32,7 +32,9 @@ void Tape::reserve(std::size_t nodes, std::size_t operands) {
 }
 
 // Double the room, as std::vector would; the arrays' sizes are their capacity.
-void Tape::grow_nodes() { set_room(std::max<std::size_t>(64, 2 * node_room_), 0); }
+void Tape::grow_nodes(std::size_t more) {
+  set_room(std::max({std::size_t{64}, 2 * node_room_, size_ + more}), 0);
+}
 
 void Tape::grow_operands(std::size_t more) {
   // Operand positions are stored as Index (first_operand_): 2^32 - 1 at most.
@@ -207,7 +209,7 @@ void Tape::update_node_limit() noexcept {
 
 Value Tape::finish_checked_node(Op op, double value) {
   if (size_ >= max_size_) throw_full(1, 0);
-  if (size_ == node_room_) grow_nodes();
+  if (size_ == node_room_) grow_nodes(1);
   const Value v = append_node(op, value);
   if (detect_anomaly_) check_forward(v.index_);
   return v;

@@ -75,12 +75,10 @@ double Tape::push_products(std::span<const Value> w, std::span<const Value> x, d
                             "input per weight.",
                             w.size(), x.size()));
   }
-  if (!spans_live(w, x))
-    for (std::size_t i = 0; i < w.size(); ++i)
-      if (!is_live(w[i]) || !is_live(x[i])) {
-        drop_pending_operands();
-        throw_unusable(is_live(w[i]) ? x[i] : w[i], "as an operand");
-      }
+  if (!spans_live(w, x)) { // not so simple, or not all live: each span handle by handle
+    check_operands(w);
+    check_operands(x);
+  }
   return write_products(w, x, start);
 }
 
@@ -127,7 +125,7 @@ inline double Tape::write_products(std::span<const Value> w, std::span<const dou
 // stops the operation before it has recorded any of them.
 void Tape::make_room(std::size_t nodes, std::size_t operands) {
   if (size_ + nodes > max_size_) throw_full(nodes, 0);
-  if (size_ + nodes > node_room_) set_room(std::max(2 * node_room_, size_ + nodes), 0);
+  if (size_ + nodes > node_room_) grow_nodes(nodes);
   if (operand_size_ + operands > operand_room_) grow_operands(operands);
 }
 
@@ -165,7 +163,7 @@ void Tape::record_linear(std::span<const Value> w, std::span<const Input> x,
   // The outputs are written last: out may share memory with w, x or b, which
   // the rows read; and if a row throws (a full tape, out of memory, anomaly
   // mode), out is left as it was.
-  for (std::size_t j = 0; j < b.size(); ++j) out[j] = handle(static_cast<Index>(first + j));
+  for (std::size_t j = 0; j < rows; ++j) out[j] = handle(static_cast<Index>(first + j));
 }
 
 template void Tape::record_linear(std::span<const Value>, std::span<const Value>,

@@ -164,7 +164,7 @@ private:
   Value append_node(Op op, double value);
   [[nodiscard]] Value handle(Index node) noexcept;
   Value finish_checked_node(Op op, double value);
-  void grow_nodes();
+  void grow_nodes(std::size_t more);
   void grow_operands(std::size_t more);
   void set_room(std::size_t nodes, std::size_t operands);
   void update_node_limit() noexcept;
