@@ -15,6 +15,7 @@ import sys
 
 import gdb
 import gdb.printing
+import gdb.xmethod
 
 if "TapeView" not in globals():
     # Sourced from its file (not embedded after tapegrad_tape_view.py's text):
@@ -39,17 +40,19 @@ class ValuePrinter:
     def to_string(self):
         tape = self.val["tape_"]
         index = int(self.val["index_"])
+        generation = int(self.val["generation_"])
         if int(tape) == 0:
+            if generation == 1:  # Value::constant_generation
+                return "<constant %s>" % shortest(float(self.val["constant_"]))
             return "<empty Value>"
-        epoch = int(self.val["epoch_"])
         try:
             view = TapeView(tape)
-            if not view.is_live(index, epoch):
+            if not view.is_live(index, generation):
                 return "<stale Value #%d>" % index
             return view.node_line(index)
         except (NotATape, gdb.MemoryError):
-            return ("<invalid Value (not initialised yet?): tape_=0x%x index_=%d epoch_=%d>"
-                    % (int(tape), index, epoch))
+            return ("<invalid Value (not initialised yet?): tape_=0x%x index_=%d generation_=%d>"
+                    % (int(tape), index, generation))
 
 
 class TapePrinter:
@@ -150,7 +153,7 @@ def _evaluate_tape(expression):
 
 
 def _make_value(view, index):
-    """A tapegrad::Value {&tape, index, current epoch}, built in gdb (the
+    """A tapegrad::Value {&tape, index, the node's generation}, built in gdb (the
     program's memory is not touched), so that it prints with ValuePrinter."""
     value_type = gdb.lookup_type("tapegrad::Value")
     address = view.tape.address
@@ -162,8 +165,8 @@ def _make_value(view, index):
     pointer_format = order + ("Q" if fields["tape_"].type.sizeof == 8 else "I")
     struct.pack_into(pointer_format, data, fields["tape_"].bitpos // 8, int(address))
     struct.pack_into(order + "I", data, fields["index_"].bitpos // 8, index)
-    struct.pack_into(order + "I", data, fields["epoch_"].bitpos // 8,
-                     int(view.tape["epoch_"]) & 0xFFFFFFFF)  # a Value keeps 32 bits
+    struct.pack_into(order + "I", data, fields["generation_"].bitpos // 8,
+                     int(view.generations[index]))
     return gdb.Value(bytes(data), value_type)
 
 
@@ -220,10 +223,40 @@ reverse sweep adds to the operand's gradient: partial \u00d7 the node's grad."""
         gdb.write("\n".join(lines) + "\n")
 
 
+# --- The tape's arrays: `print partials_[k]` shows the number ------------------
+
+
+class _ColumnElement(gdb.xmethod.XMethodWorker):
+    """Column<T>::operator[] evaluated by gdb itself: the element, not a
+    `(double &) @0x...` reference, and no call into the program (which an
+    optimised build may have inlined away)."""
+
+    def get_arg_types(self):
+        return gdb.lookup_type("unsigned long")
+
+    def get_result_type(self, column, index):
+        return column["data_"].dereference().type
+
+    def __call__(self, column, index):
+        return (column["data_"] + int(index)).dereference()
+
+
+class _ColumnMatcher(gdb.xmethod.XMethodMatcher):
+    def __init__(self):
+        super().__init__("tapegrad::detail::Column")
+
+    def match(self, class_type, method_name):
+        tag = class_type.strip_typedefs().tag or ""
+        if tag.startswith("tapegrad::detail::Column<") and method_name == "operator[]":
+            return _ColumnElement()
+        return None
+
+
 def register(objfile=None):
     """Registers the printers (for `objfile`, or everywhere), $node and
     tapegrad-node. Loading the file twice replaces, never duplicates."""
     gdb.printing.register_pretty_printer(objfile, build_pretty_printer(), replace=True)
+    gdb.xmethod.register_xmethod_matcher(objfile, _ColumnMatcher(), replace=True)
     NodeFunction()
     NodeCommand()
 

@@ -61,6 +61,13 @@ def _vector_start_size(vector):
     return start, size
 
 
+def _column(column, used):
+    """A tapegrad::detail::Column's data pointer, checked to hold `used` entries."""
+    if used > int(column["room_"]):
+        raise NotATape()
+    return column["data_"]
+
+
 def _read_string(text):
     """A libstdc++ std::string's contents."""
     length = int(text["_M_string_length"])
@@ -114,35 +121,37 @@ def _ops():
 class TapeView:
     """One tapegrad::Tape in the inferior, read field by field: the same
     arrays Tape::backward reads (values_, grads_, ops_, first_operand_,
-    operands_, partials_, names_)."""
+    operands_, partials_), the generations_ that tell a live handle, and
+    names_."""
 
     def __init__(self, tape):
         tape = tape.referenced_value() if tape.type.code == gdb.TYPE_CODE_REF else tape
         if tape.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
             tape = tape.dereference()
         self.tape = tape
-        # The arrays are kept at their capacity; size_ and operand_size_ say
-        # how much of them is in use (see tape.hpp).
+        # size_ nodes and operand_size_ operands are in use (see tape.hpp).
         self.size = int(tape["size_"])
         operand_size = int(tape["operand_size_"])
-        self.values, room = _vector_start_size(tape["values_"])
-        self.grads, self.grads_size = _vector_start_size(tape["grads_"])
-        self.ops_data, ops_room = _vector_start_size(tape["ops_"])
-        self.first, first_room = _vector_start_size(tape["first_operand_"])
-        self.operand_data, operands_room = _vector_start_size(tape["operands_"])
-        self.partial_data, partials_room = _vector_start_size(tape["partials_"])
-        self.names, self.names_size = _vector_start_size(tape["names_"])
-        if (self.size > room or ops_room != room or first_room != room + 1
-                or self.grads_size > self.size or operands_room != partials_room
-                or operand_size > operands_room):
+        if self.size > _MAX_SIZE or operand_size > _MAX_SIZE:
             raise NotATape()
+        self.values = _column(tape["values_"], self.size)
+        self.ops_data = _column(tape["ops_"], self.size)
+        self.generations = _column(tape["generations_"], self.size)
+        self.first = _column(tape["first_operand_"], self.size + 1)
+        self.operand_data = _column(tape["operands_"], operand_size)
+        self.partial_data = _column(tape["partials_"], operand_size)
+        self.grads_size = int(tape["graded_"])
+        if self.grads_size > self.size:
+            raise NotATape()
+        self.grads = _column(tape["grads_"], self.grads_size)
+        self.names, self.names_size = _vector_start_size(tape["names_"])
         self.ops = _ops()
 
     def value(self, i):
         return float(self.values[i])
 
     def grad(self, i):
-        """0 for nodes past grads_ (no backward() has reached them yet)."""
+        """0 for nodes from graded_ on (no backward() has reached them yet)."""
         return float(self.grads[i]) if i < self.grads_size else 0.0
 
     def operand_range(self, i):
@@ -172,27 +181,10 @@ class TapeView:
     def call(self, i):
         return self.ops.call(int(self.ops_data[i]), self.operands(i))
 
-    def is_live(self, index, epoch):
-        """Tape::is_live for a handle to this tape: is node `index`, made in
-        the epoch whose low 32 bits are `epoch`, still on the tape (not
-        dropped by clear() or rewind())?"""
-        if index >= self.size:
-            return False
-        current = int(self.tape["epoch_"])
-        age = (current - epoch) & 0xFFFFFFFF  # Tape::age_of
-        if age == 0:
-            return True
-        if age > int(self.tape["age_"]):
-            return False  # made by a destroyed Tape that lived at this address
-        if index < int(self.tape["lowest_cut_"]):
-            return True
-        cuts, count = _vector_start_size(self.tape["cuts_"])
-        if count > self.size + 1:  # cuts are at distinct, increasing sizes
-            raise NotATape()
-        for c in range(count):
-            if int(cuts[c]["epoch"]) >= current - age:
-                return index < int(cuts[c]["size"])
-        return True
+    def is_live(self, index, generation):
+        """Tape::is_live for a handle to this tape: is node `index` still the
+        one recorded in `generation` (not dropped by clear() or rewind())?"""
+        return index < self.size and int(self.generations[index]) == generation
 
     def node_line(self, i):
         """print.hpp's format_node: `#7 mul(#2, #6) value=0.21... grad=1 "z2"`."""

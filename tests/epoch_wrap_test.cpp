@@ -31,7 +31,7 @@ TEST_CASE("handles keep their meaning where a Value's 32-bit epoch wraps around"
   tape.rewind(outer); // the lowest cut is now 1, so `data` is checked against the cuts
   const Value data = tape.var(3.0, "data");
   const Tape::Mark inner = tape.mark();
-  REQUIRE(inner.epoch < wrap); // this program has not crossed the wrap yet
+  REQUIRE(inner.generation < wrap); // this program has not crossed the wrap yet
 
   const Value first_step = w * data; // dropped by the first rewind below
   Value previous = first_step;
@@ -42,7 +42,7 @@ TEST_CASE("handles keep their meaning where a Value's 32-bit epoch wraps around"
     CHECK_THROWS_AS((void)previous.value(), Error); // the last step's node is gone
     previous = y;
   }
-  REQUIRE(tape.mark().epoch > wrap); // the loop crossed it
+  REQUIRE(tape.mark().generation > wrap); // the loop crossed it
 
   CHECK(w.value() == 2.0);
   CHECK(data.value() == 3.0);

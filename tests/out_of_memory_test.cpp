@@ -1,8 +1,20 @@
-// Running out of memory while the tape grows or is rewound: the operation throws
+// Running out of memory while the tape grows: the operation throws
 // std::bad_alloc, and the tape is left as it was before it, so the program can
 // free memory and go on. In particular the operands a half-built node had
 // pushed are dropped, never attached to the next node (which would give it
 // stray partials, and wrong gradients).
+//
+// The tape's arrays grow with realloc (column.hpp), so these tests run out of
+// memory for real: they lower the process's address-space limit
+// (RLIMIT_AS) just above what it uses, for the one call that must fail. The
+// sanitizers reserve terabytes of address space for their own use, so under
+// them those tests are skipped; the names of nodes live in std::strings,
+// whose allocations the counting operator new can fail one by one.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -11,6 +23,54 @@
 #include "counting_new.hpp"
 
 using namespace tapegrad;
+
+namespace {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+#else
+constexpr bool sanitized = false;
+#endif
+
+/// The process's address space now, in bytes (VmSize in /proc/self/status).
+std::size_t address_space() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmSize:") {
+      std::size_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+    status.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+/// Calls `f` with the address space limited to what the process uses now plus
+/// `headroom` bytes; returns whether it threw std::bad_alloc.
+template <class F> bool runs_out_of_memory(std::size_t headroom, F&& f) {
+  rlimit old{};
+  getrlimit(RLIMIT_AS, &old);
+  rlimit tight = old;
+  tight.rlim_cur = address_space() + headroom;
+  REQUIRE(setrlimit(RLIMIT_AS, &tight) == 0);
+  bool threw = false;
+  try {
+    f();
+  } catch (const std::bad_alloc&) {
+    threw = true;
+  }
+  setrlimit(RLIMIT_AS, &old); // before doctest allocates anything
+  return threw;
+}
+} // namespace
 
 TEST_CASE("the allocation hook fails exactly the allocation it is set to") {
   counting_new::fail_in = 2;
@@ -21,21 +81,20 @@ TEST_CASE("the allocation hook fails exactly the allocation it is set to") {
 }
 
 TEST_CASE("out of memory while growing the operands of a node leaves the tape as it was") {
+  if (sanitized) return;
   Tape tape;
-  tape.reserve(16, 64); // room for 64 operands: the 65th term of the sum grows them
   const Value x = tape.var(2.0, "x");
-  const std::vector<Value> terms(100, x);
-  counting_new::fail_in = 1;
-  CHECK_THROWS_AS(sum(terms), std::bad_alloc);
+  const std::vector<Value> terms(4'000'000, x); // 48 MB of operands for one node
+  CHECK(runs_out_of_memory(16 << 20, [&] { (void)sum(terms); }));
   CHECK(tape.size() == 1);
   const Value y = x * 3.0; // its one operand, and nothing left from the sum
   CHECK(tape.operands(y.index()).size() == 1);
   y.backward();
   CHECK(x.grad() == 3.0);
   const Value s = sum(terms); // the memory is back: the same sum works
-  CHECK(s.value() == 200.0);
+  CHECK(s.value() == 8e6);
   s.backward();
-  CHECK(x.grad() == 100.0);
+  CHECK(x.grad() == 4e6);
 }
 
 TEST_CASE("out of memory while naming a new variable leaves no unnamed leaf behind") {
@@ -51,63 +110,47 @@ TEST_CASE("out of memory while naming a new variable leaves no unnamed leaf behi
   CHECK(x.name() == "x");
 }
 
-TEST_CASE("out of memory in rewind() leaves the tape as it was") {
-  // rewind() remembers each cut in a list that may have to grow. If that
-  // fails, the tape must not be cut either: cut but still in its old epoch,
-  // the dropped nodes' handles would pass as live and read their successors.
+TEST_CASE("out of memory while a long chain grows the tape leaves every node recorded intact") {
+  if (sanitized) return;
   Tape tape;
-  tape.reserve(16, 64);
-  const Value x = tape.var(2.0);
-  const Tape::Mark mark = tape.mark();
-  const Value y = x * 3.0; // node 1
-  counting_new::fail_in = 1;
-  CHECK_THROWS_AS(tape.rewind(mark), std::bad_alloc);
-  CHECK(tape.size() == 2);
-  CHECK(y.value() == 6.0); // not rewound: y is still live
-  tape.rewind(mark);       // now it works
-  const Value z = x * 5.0; // node 1 again
-  CHECK_THROWS_AS((void)y.value(), Error);
-  CHECK(z.value() == 10.0);
-}
-
-TEST_CASE("out of memory while growing the nodes leaves the tape as it was") {
-  Tape tape;
-  tape.reserve(3, 64); // room for three nodes: the fourth grows them
-  const Value x = tape.var(2.0, "x");
-  const Value y = tape.var(5.0, "y");
-  const Value xy = x * y;
-  counting_new::fail_in = 1;
-  CHECK_THROWS_AS(xy * x, std::bad_alloc); // its two operands are pushed, then the node fails
-  CHECK(tape.size() == 3);
-  const Value z = xy + 1.0;
-  CHECK(tape.operands(z.index()).size() == 1);
-  z.backward();
-  CHECK(x.grad() == 5.0);
-  CHECK(y.grad() == 2.0);
+  const Value x = tape.var(1.0, "x");
+  Value z = x;
+  std::size_t recorded = 0;
+  CHECK(runs_out_of_memory(16 << 20, [&] {
+    for (;;) { // until a node's operand or the node itself finds no room
+      z = z * 1.0 + x;
+      ++recorded;
+    }
+  }));
+  // Every node of the chain but the failed one is there; the failed one left
+  // no stray operand behind.
+  CHECK(recorded > 1000);
+  const Value y = z + 1.0;
+  CHECK(tape.operands(y.index()).size() == 1);
+  y.backward();
+  CHECK(x.grad() == static_cast<double>(recorded + 1));
 }
 
 TEST_CASE("out of memory while linear() makes room for its rows records none of them") {
   // linear() makes room for all its rows before recording the first, so
   // running out of memory cannot leave the first rows behind.
+  if (sanitized) return;
   Tape tape;
-  tape.reserve(125, 64); // 124 leaves; 3 rows of 40 constant inputs need 123 operands
+  const std::size_t n = 1000, rows = 1000; // a million weights: 12 MB of operands
   std::vector<Value> w;
-  for (int k = 0; k < 120; ++k) w.push_back(tape.var(1.0));
-  const std::vector<Value> b = {tape.var(0.5), tape.var(1.5), tape.var(2.5)};
-  const std::vector<double> x(40, 2.0);
+  w.reserve(n * rows);
+  for (std::size_t k = 0; k < n * rows; ++k) w.push_back(tape.var(1.0));
+  std::vector<Value> b;
+  for (std::size_t j = 0; j < rows; ++j) b.push_back(tape.var(0.5));
+  const std::vector<double> x(n, 2.0);
   const Value sentinel = tape.var(0.0);
-  std::vector<Value> out(3, sentinel);
+  std::vector<Value> out(rows, sentinel);
   const std::size_t size = tape.size();
-  std::size_t failing = 0; // growing the nodes takes 3 allocations, then the operands 2
-  SUBCASE("growing the nodes") { failing = 1; }
-  SUBCASE("growing the operand indices") { failing = 4; }
-  SUBCASE("growing the partials") { failing = 5; }
-  counting_new::fail_in = failing;
-  CHECK_THROWS_AS(linear(w, x, b, out), std::bad_alloc);
+  CHECK(runs_out_of_memory(4 << 20, [&] { linear(w, x, b, out); }));
   CHECK(tape.size() == size);
   for (const Value& v : out) CHECK(v.index() == sentinel.index());
   const Value y = sentinel * 3.0; // its one operand, and nothing left from linear()
   CHECK(tape.operands(y.index()).size() == 1);
   linear(w, x, b, out); // the memory is back
-  CHECK(out[2].value() == 2.5 + 40 * 2.0);
+  CHECK(out[2].value() == 0.5 + 1000 * 2.0);
 }

@@ -151,7 +151,7 @@ TEST_CASE("nodes can be named and read back by index") {
 }
 
 TEST_CASE("Values are small copyable handles") {
-  static_assert(sizeof(Value) == 16);
+  static_assert(sizeof(Value) == 24); // tape, index, generation; a constant's value
   static_assert(std::is_trivially_copyable_v<Value>);
   Tape tape;
   const Value x = tape.var(3.0);
@@ -160,19 +160,18 @@ TEST_CASE("Values are small copyable handles") {
   CHECK(&copy.tape() == &tape);
 }
 
-TEST_CASE("bytes_used counts 21 bytes per node and 12 per operand") {
+TEST_CASE("bytes_used counts 25 bytes per node and 12 per operand") {
   Tape tape;
   CHECK(tape.bytes_used() == 0);
   const Value x = tape.var(1.0); // a leaf: no operands
   const Value y = x * x;         // two operands
   (void)exp(y);                  // one operand
-  CHECK(tape.bytes_used() == 3 * 21 + 3 * 12);
+  CHECK(tape.bytes_used() == 3 * 25 + 3 * 12);
 }
 
-// The arrays grow by doubling and are kept at their capacity (tape.hpp), with
-// a count of what is in use: growth in the middle of a node, a node with more
-// operands than the whole room, reserve() below and above what is in use, and
-// rewind() into grown memory must all keep every node's operands and values.
+// The arrays grow by doubling (column.hpp), with a count of what is in use: growth in the middle of
+// a node, a node with more operands than the whole room, reserve() below and above what is in use,
+// and rewind() into grown memory must all keep every node's operands and values.
 TEST_CASE("the tape grows in the middle of a node and keeps every node intact") {
   Tape tape;
   tape.reserve(3, 2); // smaller than what follows: growth must take over
@@ -188,7 +187,7 @@ TEST_CASE("the tape grows in the middle of a node and keeps every node intact") 
     products.backward();
     CHECK(xs[0].grad() == 1.0 + xs[500].value()); // via total, and as w_0 of the dot
     CHECK(xs[999].grad() == 1.0 + xs[499].value());
-    CHECK(tape.bytes_used() == 21 * 1002 + 12 * 2001);
+    CHECK(tape.bytes_used() == 25 * 1002 + 12 * 2001);
     tape.reserve(1, 1); // no effect below what is in use
     CHECK(tape.size() == 1002);
     tape.rewind(mark);

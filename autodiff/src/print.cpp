@@ -49,6 +49,7 @@ std::string format_tape(const Tape& tape) {
 
 std::string format_value(const Value& v) {
   if (v.empty()) return "<empty Value>";
+  if (v.is_constant()) return fmt::format("<constant {}>", v.value());
   if (!v.tape().is_live(v)) return fmt::format("<stale Value #{}>", v.index());
   return format_node(v.tape(), v.index());
 }

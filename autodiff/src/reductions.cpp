@@ -6,6 +6,7 @@
 #include "tapegrad/reductions.hpp"
 
 #include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -32,46 +33,147 @@ void check_shape(std::size_t weights, std::size_t inputs, std::size_t biases, st
                             "per input: it needs {} weights, {} outputs.",
                             weights, inputs, biases, outs, biases * inputs, biases));
 }
+
+/// The tape of the first handle of `vs` that is on one, or nullptr if all
+/// are constants. An empty handle throws.
+Tape* tape_of(std::span<const Value> vs) {
+  for (const Value& v : vs)
+    if (!v.is_constant()) return &v.tape();
+  return nullptr;
+}
 } // namespace
 
 Value sum(std::span<const Value> terms) {
-  if (terms.empty())
-    throw Error("tapegrad: sum() of no terms: there is no tape to record it on. Pass at "
-                "least one Value.");
-  Tape& tape = terms.front().tape();
   double total = 0.0;
-  for (const Value& t : terms) total += tape.push_operand(t, 1.0); // d(sum)/d(a_i) = 1
-  return tape.finish_node(Op::sum, total);
+  Tape* tape = tape_of(terms);
+  if (tape == nullptr) { // constants only: a constant
+    for (const Value& t : terms) total += t.value();
+    return total;
+  }
+  for (const Value& t : terms) total += tape->push_operand(t, 1.0); // d(sum)/d(a_i) = 1
+  return tape->finish_node(Op::sum, total);
 }
 
+Value sum(std::initializer_list<Value> terms) {
+  return sum(std::span(terms.begin(), terms.size()));
+}
+
+// dot() is linear() with one row.
 Value dot(std::span<const Value> w, std::span<const double> x, Value b) {
   check_lengths(w.size(), x.size());
-  Tape& tape = b.tape();
-  double total = b.value();
-  for (std::size_t i = 0; i < w.size(); ++i)
-    total += tape.push_operand(w[i], x[i]) * x[i]; // d/dw_i = x_i
-  tape.push_operand(b, 1.0);                       // d/db = 1
-  return tape.finish_node(Op::dot, total);
+  Value out;
+  linear(w, x, std::span(&b, 1), std::span(&out, 1));
+  return out;
 }
 
 Value dot(std::span<const Value> w, std::span<const Value> x, Value b) {
   check_lengths(w.size(), x.size());
-  Tape& tape = b.tape();
-  const double total = tape.push_products(w, x, b.value());
-  tape.push_operand(b, 1.0); // d/db = 1
-  return tape.finish_node(Op::dot, total);
+  Value out;
+  linear(w, x, std::span(&b, 1), std::span(&out, 1));
+  return out;
 }
+
+namespace {
+/// linear() when no handle is on a tape: constants out.
+template <class Input>
+void constant_linear(std::span<const Value> w, std::span<const Input> x, std::span<const Value> b,
+                     std::span<Value> out) {
+  const std::size_t n = x.size();
+  for (std::size_t j = 0; j < b.size(); ++j) {
+    double total = b[j].value();
+    for (std::size_t i = 0; i < n; ++i) total += w[j * n + i].value() * Value(x[i]).value();
+    out[j] = total;
+  }
+}
+
+/// The tape linear() records on: that of its first handle on one.
+template <class Input>
+Tape* tape_of(std::span<const Value> w, std::span<const Input> x, std::span<const Value> b) {
+  Tape* tape = tape_of(b);
+  if (tape == nullptr) tape = tape_of(w);
+  if constexpr (std::is_same_v<Input, Value>)
+    if (tape == nullptr) tape = tape_of(x);
+  return tape;
+}
+} // namespace
 
 void linear(std::span<const Value> w, std::span<const Value> x, std::span<const Value> b,
             std::span<Value> out) {
   check_shape(w.size(), x.size(), b.size(), out.size());
-  if (!b.empty()) b.front().tape().record_linear(w, x, b, out);
+  if (Tape* tape = tape_of(w, x, b))
+    tape->record_linear(w, x, b, out);
+  else
+    constant_linear(w, x, b, out);
 }
 
 void linear(std::span<const Value> w, std::span<const double> x, std::span<const Value> b,
             std::span<Value> out) {
   check_shape(w.size(), x.size(), b.size(), out.size());
-  if (!b.empty()) b.front().tape().record_linear(w, x, b, out);
+  if (Tape* tape = tape_of(w, x, b))
+    tape->record_linear(w, x, b, out);
+  else
+    constant_linear(w, x, b, out);
 }
+
+// --- The Tape's part: checking every handle once, then writing the rows --------
+
+void Tape::check_operands(std::span<const Value> vs) {
+  for (const Value& v : vs)
+    if (!v.is_constant() && !is_live(v)) {
+      drop_pending_operands();
+      throw_unusable(v, "as an operand");
+    }
+}
+
+// One product term w·x of a dot node, its handles already checked.
+// d(wx)/dw = x,  d(wx)/dx = w
+inline double Tape::push_term(Value w, Value x) {
+  const double w_value = read(w), x_value = read(x);
+  if (!w.is_constant()) append_operand(w.index_, x_value);
+  if (!x.is_constant()) append_operand(x.index_, w_value);
+  return w_value * x_value;
+}
+
+// d(wx)/dw = x, a constant: x is not on the tape
+inline double Tape::push_term(Value w, double x) {
+  if (!w.is_constant()) append_operand(w.index_, x);
+  return read(w) * x;
+}
+
+template <class Input>
+void Tape::record_linear(std::span<const Value> w, std::span<const Input> x,
+                         std::span<const Value> b, std::span<Value> out) {
+  // Every handle is checked once, before anything is written, however many
+  // rows read it; then room is made for all the rows, so that a full tape or
+  // running out of memory stops the operation before it has recorded any.
+  check_operands(w);
+  check_operands(b);
+  if constexpr (std::is_same_v<Input, Value>) check_operands(x);
+  const std::size_t rows = b.size(), n = x.size();
+  const std::size_t terms = std::is_same_v<Input, Value> ? 2 * n : n;
+  if (size_ + rows > node_room() || size_ + rows > max_size_) grow_nodes(rows);
+  if (operand_size_ + rows * (terms + 1) > partials_.room()) grow_operands(rows * (terms + 1));
+  const Index first = size_;
+  try {
+    for (std::size_t j = 0; j < rows; ++j) {
+      double total = read(b[j]);
+      for (std::size_t i = 0; i < n; ++i) total += push_term(w[j * n + i], x[i]);
+      if (!b[j].is_constant()) append_operand(b[j].index_, 1.0); // d/db = 1
+      finish_node(Op::dot, total);
+    }
+  } catch (...) { // anomaly mode stopped a row: the rows before it go too
+    if (size_ > first) cut(first);
+    throw;
+  }
+  // The outputs are written last: out may share memory with w, x or b, which
+  // the rows read; and if a row throws, out is left as it was.
+  for (std::size_t j = 0; j < rows; ++j)
+    out[j] = Value(this, static_cast<Index>(first + j), static_cast<std::uint32_t>(generation_));
+}
+
+template void Tape::record_linear(std::span<const Value>, std::span<const Value>,
+                                  std::span<const Value>, std::span<Value>);
+template void Tape::record_linear(std::span<const Value>, std::span<const double>,
+                                  std::span<const Value>, std::span<Value>);
 
 } // namespace tapegrad

@@ -14,53 +14,72 @@
 namespace tapegrad {
 
 namespace {
-/// The next epoch, unique across every Tape of the process (see Tape::epoch_).
-/// An atomic counter: tapes on different threads may take epochs at once.
-std::uint64_t fresh_epoch() noexcept {
-  // It starts 2^10 below 2^32, so that every run of the tests crosses the
-  // point where the 32 bits of the epoch a Value keeps wrap around to 0.
+/// The next generation, unique across every Tape of the process (see
+/// Tape::is_live). An atomic counter: tapes on different threads may take
+/// generations at once. It starts 2^10 below 2^32, so that every run of the
+/// tests crosses the point where the 32 bits a Value keeps wrap around to 0.
+std::uint64_t fresh_generation() noexcept {
   static std::atomic<std::uint64_t> next{(std::uint64_t{1} << 32) - 1024};
   return next.fetch_add(1, std::memory_order_relaxed);
 }
+
+/// Room for `needed` entries: double the room, as std::vector does, but not
+/// past `most`.
+std::size_t grown_room(std::size_t room, std::size_t needed, std::size_t most) {
+  return std::min(most, std::max({std::size_t{64}, 2 * room, needed}));
+}
 } // namespace
 
-Tape::Tape() : epoch_(fresh_epoch()), first_epoch_(epoch_) {}
-
-void Tape::reserve(std::size_t nodes, std::size_t operands) {
-  set_room(nodes, std::min<std::size_t>(operands, std::numeric_limits<Index>::max()));
-  grads_.reserve(nodes);
+Tape::Tape() : generation_(fresh_generation()), first_generation_(generation_) {
+  first_operand_.grow_to(1);
+  first_operand_[0] = 0;
 }
 
-// Double the room, as std::vector would; the arrays' sizes are their capacity.
+void Tape::reserve(std::size_t nodes, std::size_t operands) {
+  constexpr std::size_t most = std::numeric_limits<Index>::max();
+  nodes = std::min(nodes, most);
+  try { // in the order grow_nodes() and grow_operands() grow them
+    values_.grow_to(nodes);
+    ops_.grow_to(nodes);
+    generations_.grow_to(nodes);
+    first_operand_.grow_to(nodes + 1);
+    grads_.grow_to(nodes);
+    operands_.grow_to(std::min(operands, most));
+    partials_.grow_to(std::min(operands, most));
+  } catch (...) {
+    drop_pending_operands(); // as after any failed operation
+    throw;
+  }
+}
+
+// Growing happens in the middle of recording a node. If it fails (a full
+// tape, or out of memory), the operands that node has pushed are dropped, as
+// after any failed operation, so that they cannot attach to the next node.
+// Of each group of arrays, the one grown last (first_operand_, partials_) is
+// the one whose room the recording checks: if an earlier one fails to grow,
+// the room has not changed, and the others having more is harmless.
 void Tape::grow_nodes(std::size_t more) {
-  set_room(std::max({std::size_t{64}, 2 * node_room_, size_ + more}), 0);
+  if (size_ + more > max_size_) throw_full(more, 0);
+  const std::size_t room = grown_room(node_room(), size_ + more, max_size_);
+  try {
+    values_.grow_to(room);
+    ops_.grow_to(room);
+    generations_.grow_to(room);
+    first_operand_.grow_to(room + 1);
+  } catch (...) {
+    drop_pending_operands();
+    throw;
+  }
 }
 
 void Tape::grow_operands(std::size_t more) {
   // Operand positions are stored as Index (first_operand_): 2^32 - 1 at most.
   constexpr std::size_t most = std::numeric_limits<Index>::max();
   if (operand_size_ + more > most) throw_full(0, more);
-  set_room(0, std::min(most, std::max({std::size_t{64}, 2 * operand_room_, operand_size_ + more})));
-}
-
-void Tape::set_room(std::size_t nodes, std::size_t operands) {
-  // Growing happens in the middle of recording a node. If it fails (out of
-  // memory), the operands that node has pushed are dropped, as after any
-  // failed operation, so that they cannot attach to the next node; the room
-  // counts change only once their arrays have grown.
+  const std::size_t room = grown_room(partials_.room(), operand_size_ + more, most);
   try {
-    if (nodes > node_room_) {
-      values_.resize(nodes);
-      ops_.resize(nodes);
-      first_operand_.resize(nodes + 1);
-      node_room_ = nodes;
-      update_node_limit();
-    }
-    if (operands > operand_room_) {
-      operands_.resize(operands);
-      partials_.resize(operands);
-      operand_room_ = operands;
-    }
+    operands_.grow_to(room);
+    partials_.grow_to(room);
   } catch (...) {
     drop_pending_operands();
     throw;
@@ -68,30 +87,37 @@ void Tape::set_room(std::size_t nodes, std::size_t operands) {
 }
 
 std::size_t Tape::bytes_used() const noexcept {
-  const std::size_t per_node = sizeof(double) * 2 + sizeof(Op) + sizeof(Index);
+  const std::size_t per_node =
+      2 * sizeof(double) + sizeof(Op) + sizeof(std::uint32_t) + sizeof(Index);
   const std::size_t per_operand = sizeof(Index) + sizeof(double);
   return per_node * size_ + per_operand * operand_size_;
 }
 
+std::size_t Tape::bytes_reserved() const noexcept {
+  return values_.room() * sizeof(double) + ops_.room() * sizeof(Op) +
+         generations_.room() * sizeof(std::uint32_t) + first_operand_.room() * sizeof(Index) +
+         grads_.room() * sizeof(double) + operands_.room() * sizeof(Index) +
+         partials_.room() * sizeof(double);
+}
+
 void Tape::clear() { cut(0); }
 
-Tape::Mark Tape::mark() const noexcept { return Mark{size_, epoch_, this}; }
+Tape::Mark Tape::mark() const noexcept {
+  return Mark{size_, generation_, size_ == 0 ? 0 : generations_[size_ - 1], this};
+}
 
 void Tape::rewind(Mark m) {
   // A mark names its tape. A destroyed Tape's mark may name this one (if this
-  // one took its place in memory), but its epoch is older than this tape's.
-  if (m.tape != this || m.epoch < first_epoch_)
+  // one took its place in memory), but its generation is older than this tape.
+  if (m.tape != this || m.generation < first_generation_)
     throw Error("tapegrad: rewind() to a mark that was not taken on this Tape (it is another "
                 "Tape's, a destroyed Tape's, or a default Mark). Rewind each tape to a mark() "
                 "taken on it.");
   // The mark must still point at nodes this tape holds: not beyond its end,
-  // and not into a stretch that an earlier rewind dropped and re-recorded.
-  bool valid = m.size <= size_;
-  for (const Cut& c : cuts_)
-    if (c.epoch >= m.epoch) {
-      valid = valid && m.size <= c.size;
-      break;
-    }
+  // and not into a stretch that an earlier rewind dropped and re-recorded
+  // (the node below the mark would then be of another generation).
+  const bool valid =
+      m.size <= size_ && (m.size == 0 || generations_[m.size - 1] == m.generation_below);
   if (!valid)
     throw Error(
         fmt::format("tapegrad: rewind() to a mark at node #{} that is no longer on this tape "
@@ -102,28 +128,24 @@ void Tape::rewind(Mark m) {
 }
 
 void Tape::cut(Index size) {
-  // Room for the cut first: it is the one step that may allocate, and running
-  // out of memory must leave the tape as it was, not cut but in its old epoch.
-  if (cuts_.size() == cuts_.capacity()) cuts_.reserve(2 * cuts_.size() + 4);
   size_ = size; // the memory stays, for the nodes recorded next
   operand_size_ = first_operand_[size];
-  grads_.resize(std::min<std::size_t>(grads_.size(), size));
+  graded_ = std::min(graded_, size);
   std::erase_if(names_, [size](const auto& entry) { return entry.first >= size; });
-  // Remember the cut so that handles to the dropped nodes are seen as stale;
-  // an earlier cut at or above this size says nothing more and is forgotten.
-  while (!cuts_.empty() && cuts_.back().size >= size) cuts_.pop_back();
-  cuts_.push_back(Cut{epoch_, size});
-  lowest_cut_ = cuts_.front().size;
-  epoch_ = fresh_epoch();
-  age_ = static_cast<std::uint32_t>(
-      std::min<std::uint64_t>(epoch_ - first_epoch_, std::numeric_limits<std::uint32_t>::max()));
+  generation_ = fresh_generation(); // every handle to a dropped node is now stale
 }
 
-void Tape::zero_grad() noexcept { std::fill(grads_.begin(), grads_.end(), 0.0); }
+void Tape::zero_grad() noexcept { std::fill_n(grads_.data(), graded_, 0.0); }
+
+void Tape::reset_grads() {
+  grads_.grow_to(size_);
+  graded_ = size_;
+  std::fill_n(grads_.data(), size_, 0.0);
+}
 
 void Tape::backward(Value out) {
   if (!is_live(out)) throw_unusable(out, "to call backward() from");
-  grads_.assign(size_, 0.0);
+  reset_grads();            // a gradient of 0 for every node
   grads_[out.index_] = 1.0; // d(out)/d(out)
 
   // Walk the tape backwards from out. When the loop reaches node i, every node
@@ -191,28 +213,8 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
-void Tape::drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
-
 void Tape::set_max_size(std::size_t nodes) {
   max_size_ = std::min<std::size_t>(nodes, std::numeric_limits<Index>::max());
-  update_node_limit();
-}
-
-void Tape::set_detect_anomaly(bool on) noexcept {
-  detect_anomaly_ = on;
-  update_node_limit();
-}
-
-void Tape::update_node_limit() noexcept {
-  node_limit_ = detect_anomaly_ ? 0 : std::min(node_room_, max_size_);
-}
-
-Value Tape::finish_checked_node(Op op, double value) {
-  if (size_ >= max_size_) throw_full(1, 0);
-  if (size_ == node_room_) grow_nodes(1);
-  const Value v = append_node(op, value);
-  if (detect_anomaly_) check_forward(v.index_);
-  return v;
 }
 
 void Tape::check_index(Index i) const {
@@ -229,7 +231,7 @@ double Tape::value(Index i) const {
 
 double Tape::grad(Index i) const {
   check_index(i);
-  return i < grads_.size() ? grads_[i] : 0.0;
+  return i < graded_ ? grads_[i] : 0.0;
 }
 
 Op Tape::op(Index i) const {
@@ -266,7 +268,7 @@ void Tape::set_name(Index i, std::string_view name) {
 
 Value Tape::at(Index i) const {
   check_index(i);
-  return const_cast<Tape*>(this)->handle(i);
+  return Value(const_cast<Tape*>(this), i, generations_[i]);
 }
 
 void Tape::throw_empty(std::string_view where) {
@@ -278,13 +280,21 @@ void Tape::throw_empty(std::string_view where) {
 
 void Tape::throw_unusable(Value v, std::string_view where) const {
   const std::string at = where.empty() ? std::string() : fmt::format(" {}", where);
+  if (v.is_constant())
+    throw Error(fmt::format("tapegrad: a constant (a Value made from a double) was used{}: it is "
+                            "on no tape and depends on nothing. Use a Value computed from "
+                            "tape.var().",
+                            at));
   if (v.tape_ == nullptr) throw_empty(where);
   if (v.tape_ != this)
     throw Error(
         fmt::format("tapegrad: a Value from another Tape (node #{}) was used{} on this tape. "
                     "Values from two tapes cannot be combined: record them all on one Tape.",
                     v.index_, at));
-  if (age_of(v) > age_)
+  // How many generations ago the handle's node was recorded, against how many
+  // this tape has lived: older than the tape, it is a destroyed Tape's.
+  const std::uint32_t handle_age = static_cast<std::uint32_t>(generation_) - v.generation_;
+  if (handle_age > generation_ - first_generation_)
     throw Error(fmt::format(
         "tapegrad: a Value whose Tape was destroyed was used{} (node #{}); another Tape now "
         "lives at the same address. A Value must not outlive its Tape: keep the Tape alive "
@@ -317,7 +327,15 @@ void Tape::throw_full(std::size_t more_nodes, std::size_t more_operands) {
 
 // --- Value members that need the tape's private parts -------------------------
 
+void Value::throw_constant(std::string_view what) {
+  throw Error(fmt::format("tapegrad: {} a constant (a Value made from a double), which is on no "
+                          "tape. Only nodes recorded on a Tape (tape.var(x), or an operation on "
+                          "one) have a tape, a name or a settable value.",
+                          what));
+}
+
 void Value::set_value(double x) const {
+  if (is_constant()) throw_constant("set_value() was called on");
   Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "in set_value()");
   if (t.ops_[index_] != Op::leaf)
@@ -330,12 +348,14 @@ void Value::set_value(double x) const {
 }
 
 std::string_view Value::name() const {
+  if (is_constant()) return {};
   Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "to read its name");
   return t.name(index_);
 }
 
 const Value& Value::named(std::string_view name) const {
+  if (is_constant()) throw_constant("named() was called on");
   Tape& t = tape();
   if (!t.is_live(*this)) t.throw_unusable(*this, "to name it");
   t.set_name(index_, name);

@@ -29,15 +29,26 @@ double draw_weight(Rng& rng, Init init, std::size_t inputs) {
   return 0.0;
 }
 
+/// b + sum_i w_i x_i in plain doubles, in the order of the engine's dot node.
+double weighted_sum(std::span<const Value> w, std::span<const double> x, Value b) {
+  double z = b.value();
+  for (std::size_t i = 0; i < w.size(); ++i) z += w[i].value() * x[i];
+  return z;
+}
+
+void check_fan_in(std::size_t inputs) {
+  if (inputs == 0)
+    throw Error("tapegrad::nn: a Neuron with 0 inputs has nothing to weigh. Give it at least "
+                "one input.");
+}
+
 } // namespace
 
 // --- Neuron -----------------------------------------------------------------------
 
 Neuron::Neuron(Tape& tape, std::size_t inputs, Activation activation, Rng& rng, Init init)
     : activation_(activation) {
-  if (inputs == 0)
-    throw Error("tapegrad::nn: a Neuron with 0 inputs has nothing to weigh. Give it at least "
-                "one input.");
+  check_fan_in(inputs);
   w_.reserve(inputs);
   for (std::size_t i = 0; i < inputs; ++i) w_.push_back(tape.var(draw_weight(rng, init, inputs)));
   b_ = tape.var(0.0);
@@ -61,10 +72,7 @@ Value Neuron::operator()(std::span<const Value> x) const {
 
 double Neuron::predict(std::span<const double> x) const {
   check_inputs(x.size());
-  // The same order of operations as the engine's dot: b, then + w_i x_i.
-  double z = b_.value();
-  for (std::size_t i = 0; i < w_.size(); ++i) z += w_[i].value() * x[i];
-  return activate(activation_, z);
+  return activate(activation_, weighted_sum(w_, x, b_));
 }
 
 std::vector<Value> Neuron::parameters() const {
@@ -81,30 +89,38 @@ std::string Neuron::shape() const {
 
 Layer::Layer(Tape& tape, std::size_t inputs, std::size_t outputs, Activation activation, Rng& rng,
              Init init)
-    : inputs_(inputs) {
+    : inputs_(inputs), activation_(activation) {
+  check_fan_in(inputs);
   if (outputs == 0)
     throw Error("tapegrad::nn: a Layer of 0 neurons would output nothing. Give it at least one.");
-  neurons_.reserve(outputs);
-  for (std::size_t j = 0; j < outputs; ++j)
-    neurons_.emplace_back(tape, inputs, activation, rng, init);
-  // The same leaves again, as linear() takes them: one row of weights per
-  // neuron, and the biases.
+  // Neuron by neuron, as a Neuron records itself: its weights, then its bias.
   weights_.reserve(outputs * inputs);
   biases_.reserve(outputs);
-  for (const Neuron& n : neurons_) {
-    weights_.insert(weights_.end(), n.weights().begin(), n.weights().end());
-    biases_.push_back(n.bias());
+  for (std::size_t j = 0; j < outputs; ++j) {
+    for (std::size_t i = 0; i < inputs; ++i)
+      weights_.push_back(tape.var(draw_weight(rng, init, inputs)));
+    biases_.push_back(tape.var(0.0));
   }
+}
+
+std::vector<Neuron> Layer::neurons() const {
+  std::vector<Neuron> neurons;
+  neurons.reserve(outputs());
+  for (std::size_t j = 0; j < outputs(); ++j) {
+    const auto w = row(j);
+    neurons.push_back(Neuron(std::vector<Value>(w.begin(), w.end()), biases_[j], activation_));
+  }
+  return neurons;
 }
 
 void Layer::check_shapes(std::size_t in, std::size_t out) const {
   if (in != inputs_)
     throw Error(
         fmt::format("tapegrad::nn: {} got {} inputs. Pass exactly {}.", shape(), in, inputs_));
-  if (out != neurons_.size())
+  if (out != outputs())
     throw Error(fmt::format("tapegrad::nn: {} writes {} outputs but was given room for {}. Pass "
                             "room for exactly {}.",
-                            shape(), neurons_.size(), out, neurons_.size()));
+                            shape(), outputs(), out, outputs()));
 }
 
 // Every neuron's weighted sum first (one dot node each, as Neuron records
@@ -113,44 +129,44 @@ void Layer::check_shapes(std::size_t in, std::size_t out) const {
 template <class Input> void Layer::record(std::span<const Input> x, std::span<Value> out) const {
   check_shapes(x.size(), out.size());
   linear(weights_, x, biases_, out);
-  for (Value& v : out) v = activate(neurons_.front().activation(), v);
+  for (Value& v : out) v = activate(activation_, v);
 }
 
 void Layer::forward(std::span<const double> x, std::span<Value> out) const { record(x, out); }
 void Layer::forward(std::span<const Value> x, std::span<Value> out) const { record(x, out); }
 
 std::vector<Value> Layer::operator()(std::span<const double> x) const {
-  std::vector<Value> out(neurons_.size());
+  std::vector<Value> out(outputs());
   forward(x, out);
   return out;
 }
 
 std::vector<Value> Layer::operator()(std::span<const Value> x) const {
-  std::vector<Value> out(neurons_.size());
+  std::vector<Value> out(outputs());
   forward(x, out);
   return out;
 }
 
 void Layer::predict(std::span<const double> x, std::span<double> out) const {
   check_shapes(x.size(), out.size());
-  for (std::size_t j = 0; j < neurons_.size(); ++j) out[j] = neurons_[j].predict(x);
+  for (std::size_t j = 0; j < outputs(); ++j)
+    out[j] = activate(activation_, weighted_sum(row(j), x, biases_[j]));
 }
 
 std::vector<Value> Layer::parameters() const {
   std::vector<Value> params;
   params.reserve(parameter_count());
-  for (const Neuron& n : neurons_) {
-    params.insert(params.end(), n.weights().begin(), n.weights().end());
-    params.push_back(n.bias());
+  for (std::size_t j = 0; j < outputs(); ++j) { // micrograd's order: a neuron's w, then its b
+    params.insert(params.end(), row(j).begin(), row(j).end());
+    params.push_back(biases_[j]);
   }
   return params;
 }
 
-std::size_t Layer::parameter_count() const { return neurons_.size() * (inputs_ + 1); }
+std::size_t Layer::parameter_count() const { return outputs() * (inputs_ + 1); }
 
 std::string Layer::shape() const {
-  return fmt::format("Layer({}, {}, {})", inputs_, neurons_.size(),
-                     to_string(neurons_.front().activation()));
+  return fmt::format("Layer({}, {}, {})", inputs_, outputs(), to_string(activation_));
 }
 
 // --- MLP --------------------------------------------------------------------------
@@ -171,7 +187,7 @@ MLP::MLP(Tape& tape, std::size_t inputs, const std::vector<std::size_t>& sizes, 
   }
   if (options.name_parameters)
     for (std::size_t l = 0; l < layers_.size(); ++l) {
-      const auto neurons = layers_[l].neurons();
+      const std::vector<Neuron> neurons = layers_[l].neurons();
       for (std::size_t j = 0; j < neurons.size(); ++j) {
         const auto w = neurons[j].weights();
         for (std::size_t i = 0; i < w.size(); ++i) w[i].named(fmt::format("L{}.N{}.w{}", l, j, i));
@@ -189,26 +205,31 @@ void MLP::check_inputs(std::size_t n) const {
                             shape(), inputs_, n));
 }
 
-template <class Input> std::span<const Value> MLP::run(std::span<const Input> x) {
+template <class Input>
+std::span<const Value> MLP::record(std::span<const Input> x, std::span<Value> a,
+                                   std::span<Value> b) const {
   check_inputs(x.size());
-  std::span<Value> out(scratch_[0].data(), layers_[0].outputs());
+  std::span<Value> out = a.first(layers_[0].outputs());
   layers_[0].forward(x, out);
   for (std::size_t l = 1; l < layers_.size(); ++l) {
-    const std::span<Value> next(scratch_[l % 2].data(), layers_[l].outputs());
+    const std::span<Value> next = (l % 2 == 0 ? a : b).first(layers_[l].outputs());
     layers_[l].forward(std::span<const Value>(out), next);
     out = next;
   }
   return out;
 }
 
-std::span<const Value> MLP::forward(std::span<const double> x) { return run(x); }
-std::span<const Value> MLP::forward(std::span<const Value> x) { return run(x); }
+std::span<const Value> MLP::forward(std::span<const double> x) {
+  return record(x, scratch_[0], scratch_[1]);
+}
+std::span<const Value> MLP::forward(std::span<const Value> x) {
+  return record(x, scratch_[0], scratch_[1]);
+}
 
 std::vector<Value> MLP::operator()(std::span<const double> x) const {
-  check_inputs(x.size());
-  std::vector<Value> out = layers_[0](x);
-  for (std::size_t l = 1; l < layers_.size(); ++l) out = layers_[l](std::span<const Value>(out));
-  return out;
+  std::vector<Value> a(scratch_[0].size()), b(a.size());
+  const auto out = record(x, a, b);
+  return {out.begin(), out.end()};
 }
 
 std::vector<Value> MLP::operator()(std::initializer_list<double> x) const {
@@ -216,10 +237,9 @@ std::vector<Value> MLP::operator()(std::initializer_list<double> x) const {
 }
 
 std::vector<Value> MLP::operator()(std::span<const Value> x) const {
-  check_inputs(x.size());
-  std::vector<Value> out = layers_[0](x);
-  for (std::size_t l = 1; l < layers_.size(); ++l) out = layers_[l](std::span<const Value>(out));
-  return out;
+  std::vector<Value> a(scratch_[0].size()), b(a.size());
+  const auto out = record(x, a, b);
+  return {out.begin(), out.end()};
 }
 
 std::vector<Value> MLP::operator()(std::initializer_list<Value> x) const {

@@ -91,4 +91,22 @@ constexpr ConstantAt op_constant(Op op) noexcept {
   }
 }
 
+/// Which operand of a two-operand op is meant.
+enum class Operand : std::uint8_t { first, second };
+
+/// The op that records `op` when its `constant` operand is a constant folded
+/// into the node (for printing: `Value(2.0) - x` prints as "sub(c, #3)").
+/// An op without a folded form keeps its own label.
+constexpr Op folded(Op op, Operand constant) noexcept {
+  const bool first = constant == Operand::first;
+  switch (op) {
+  case Op::add: return Op::add_c;
+  case Op::sub: return first ? Op::c_sub : Op::add_c;
+  case Op::mul: return Op::mul_c;
+  case Op::div: return first ? Op::c_div : Op::mul_c;
+  case Op::pow: return first ? Op::c_pow : Op::pow_c;
+  default: return op;
+  }
+}
+
 } // namespace tapegrad

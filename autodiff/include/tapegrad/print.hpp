@@ -28,7 +28,7 @@ TAPEGRAD_AUTODIFF_EXPORT std::string format_operands(const Tape& tape, Index i);
 /// The whole tape as a table: index, op, operands, value, grad, name.
 TAPEGRAD_AUTODIFF_EXPORT std::string format_tape(const Tape& tape);
 
-/// A Value as its node's line; "<empty Value>" or "<stale Value #i>" when it
+/// A Value as its node's line; "<empty Value>", "<constant 2.5>" or "<stale Value #i>" when it
 /// has no live node. Never throws on a bad handle.
 TAPEGRAD_AUTODIFF_EXPORT std::string format_value(const Value& v);
 

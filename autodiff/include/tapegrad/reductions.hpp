@@ -5,6 +5,7 @@
 // value and gradient instead of n) while the reverse sweep stays the same loop.
 #pragma once
 
+#include <initializer_list>
 #include <span>
 
 #include "tapegrad/autodiff_export.hpp"
@@ -13,8 +14,10 @@
 namespace tapegrad {
 
 /// a_0 + a_1 + ... + a_(n-1) as one node.   d/da_i = 1
-/// Throws on an empty span (there would be no tape to record on).
+/// Of no terms, or of constants only, it is a constant (0 for none).
 TAPEGRAD_AUTODIFF_EXPORT Value sum(std::span<const Value> terms);
+/// sum({a, b, c}).
+TAPEGRAD_AUTODIFF_EXPORT Value sum(std::initializer_list<Value> terms);
 
 /// b + sum_i w_i x_i with constant inputs x, as one node (a neuron).
 /// d/dw_i = x_i,  d/db = 1.   Throws if w and x differ in length.

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/tape.hpp>
@@ -56,13 +57,18 @@ public:
   [[nodiscard]] std::size_t inputs() const noexcept { return w_.size(); }
 
 private:
+  friend class Layer;
+  /// A neuron of existing parameters (a Layer's row).
+  Neuron(std::vector<Value> w, Value b, Activation activation)
+      : w_(std::move(w)), b_(b), activation_(activation) {}
   void check_inputs(std::size_t n) const;
   std::vector<Value> w_;
   Value b_;
   Activation activation_;
 };
 
-/// A layer of neurons that all see the same inputs. Calling it records every
+/// A layer of neurons that all see the same inputs. It holds their weights
+/// as the rows of one matrix and their biases; calling it records every
 /// neuron's `dot` node (one linear() call), then every activation.
 class TAPEGRAD_NN_EXPORT Layer final : public Module {
 public:
@@ -86,19 +92,24 @@ public:
   /// "Layer(2, 16, relu)".
   [[nodiscard]] std::string shape() const override;
 
-  /// The neurons, in order.
-  [[nodiscard]] std::span<const Neuron> neurons() const noexcept { return neurons_; }
+  /// The neurons, in order: handles to the layer's own parameters.
+  [[nodiscard]] std::vector<Neuron> neurons() const;
   /// How many inputs each neuron takes.
   [[nodiscard]] std::size_t inputs() const noexcept { return inputs_; }
   /// How many neurons (outputs) the layer has.
-  [[nodiscard]] std::size_t outputs() const noexcept { return neurons_.size(); }
+  [[nodiscard]] std::size_t outputs() const noexcept { return biases_.size(); }
+  /// The activation of every neuron.
+  [[nodiscard]] Activation activation() const noexcept { return activation_; }
 
 private:
   void check_shapes(std::size_t in, std::size_t out) const;
+  [[nodiscard]] std::span<const Value> row(std::size_t j) const {
+    return std::span(weights_).subspan(j * inputs_, inputs_);
+  }
   template <class Input> void record(std::span<const Input> x, std::span<Value> out) const;
   std::size_t inputs_;
-  std::vector<Neuron> neurons_;
-  std::vector<Value> weights_; ///< the neurons' weights, row after row (for linear())
+  Activation activation_;
+  std::vector<Value> weights_; ///< the neurons' weights, row after row (as linear() takes them)
   std::vector<Value> biases_;  ///< the neurons' biases, in order
 };
 
@@ -157,7 +168,11 @@ public:
 
 private:
   void check_inputs(std::size_t n) const;
-  template <class Input> std::span<const Value> run(std::span<const Input> x);
+  /// The forward pass: every layer in turn, from `a` into `b` and back;
+  /// returns the last layer's outputs (in a or b, each as wide as the widest layer).
+  template <class Input>
+  std::span<const Value> record(std::span<const Input> x, std::span<Value> a,
+                                std::span<Value> b) const;
 
   Tape* tape_;
   std::size_t inputs_;
