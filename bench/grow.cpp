@@ -9,7 +9,7 @@
 // `tapegrad_bench --run=grow --n=N` also reports peak memory, which is
 // process-wide and only ever rises, so it means something only in a fresh
 // process: "grow: N nodes, X bytes/node, tape Y MB, peak RSS Z MB, ratio Z/Y",
-// and a first recording's time against a warm one's.
+// and a first recording's time against a warm one's (MB here are 2^20 bytes).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
