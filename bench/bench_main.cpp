@@ -1,7 +1,7 @@
 // tapegrad_bench: checks every workload's gradient against its hand-derived
 // one (a broken tape fails here, before any timing), then runs the suite and
 // prints the summary table. Options: Google Benchmark's, plus --n=<size> for
-// the chain and poly workloads (default 10^6).
+// the chain, chain_literal, poly and grow workloads (default 10^6).
 //
 // `--run=<workload> --steps=K` instead runs K gradient steps of one workload,
 // untimed and unchecked, and exits: what bench/count_instructions.sh counts
@@ -26,7 +26,7 @@ std::size_t problem_size() { return n; }
 bool report_check(std::string_view workload, std::string_view backend, double error,
                   double tolerance) {
   const bool ok = error <= tolerance;
-  std::printf("check %-9.*s %-24.*s max relative error %.2e %s\n",
+  std::printf("check %-13.*s %-24.*s max relative error %.2e %s\n",
               static_cast<int>(workload.size()), workload.data(), static_cast<int>(backend.size()),
               backend.data(), error, ok ? "ok" : "FAILED");
   return ok;
@@ -62,9 +62,12 @@ std::size_t count_option(std::string_view arg) {
 int run_steps(std::string_view workload, std::size_t steps) {
   const std::pair<std::string_view, double (*)(std::size_t)> workloads[] = {
       {"mlp_step", run_mlp_step},
+      {"mlp_scalar", run_mlp_scalar},
       {"chain", run_chain},
+      {"chain_literal", run_chain_literal},
       {"seed_step", run_seed_step},
-      {"poly", run_poly}};
+      {"poly", run_poly},
+      {"grow", run_grow}};
   for (const auto& [name, run] : workloads)
     if (name == workload) {
       const double result = run(steps);
@@ -114,7 +117,9 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
   bool ok = bench::verify_mlp_step();
+  ok = bench::verify_mlp_scalar() && ok;
   ok = bench::verify_chain() && ok;
+  ok = bench::verify_chain_literal() && ok;
   ok = bench::verify_seed_step() && ok;
   ok = bench::verify_poly() && ok;
 #ifdef TAPEGRAD_BENCH_ADOLC
@@ -127,9 +132,12 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   bench::register_mlp_step();
+  bench::register_mlp_scalar();
   bench::register_chain();
+  bench::register_chain_literal();
   bench::register_seed_step();
   bench::register_poly();
+  bench::register_grow();
 #ifdef TAPEGRAD_BENCH_ADOLC
   bench::register_adolc();
 #endif

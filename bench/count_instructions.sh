@@ -10,7 +10,8 @@
 #
 # Builds the `callgrind` preset (-O3 -march=x86-64-v3 -g: valgrind cannot run
 # AVX-512, which -march=native may pick) when the build dir does not exist.
-# chain and poly run at n = 10^5; needs valgrind (apt-get install valgrind).
+# chain, chain_literal and poly run at n = 10^5, grow grows a fresh tape to
+# 10^5 nodes per step; needs valgrind (apt-get install valgrind).
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build/callgrind}
@@ -32,7 +33,7 @@ instructions() {
     sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
 }
 
-for workload in mlp_step chain seed_step poly; do
+for workload in mlp_step mlp_scalar chain chain_literal seed_step poly grow; do
   none=$(instructions "$workload" 0)
   some=$(instructions "$workload" "$steps")
   echo "$workload $(( (some - none) / steps )) instructions per step"

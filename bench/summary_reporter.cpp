@@ -29,6 +29,9 @@ std::string format_number(double x, const char* format) {
   std::snprintf(text, sizeof text, format, x);
   return text;
 }
+/// The workloads with a gradient, in the table's order (grow has its own line).
+const char* const kWorkloads[] = {"mlp_step",      "mlp_scalar", "chain",
+                                  "chain_literal", "seed_step",  "poly"};
 } // namespace
 
 void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
@@ -71,7 +74,7 @@ void SummaryReporter::Finalize() {
       << "| workload | gradient | primal | ratio | tape traffic / primal | record ns/node "
          "| reverse ns/node | tape bytes/node | allocs/step | ADOL-C | ADOL-C / tapegrad |\n"
       << "|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const std::string w : {"mlp_step", "chain", "seed_step", "poly"}) {
+  for (const std::string w : kWorkloads) {
     const double gradient = time_ns(w + "/gradient"), primal = time_ns(w + "/primal");
     if (gradient < 0 && primal < 0) continue;
     const double nodes = counter(w + "/gradient", "nodes");
@@ -90,9 +93,17 @@ void SummaryReporter::Finalize() {
   }
   out << "\nratio = gradient / primal; tape traffic = writing and reading back one step's tape "
          "bytes, no arithmetic (a floor for any tape that size); nodes per step: ";
-  for (const std::string w : {"mlp_step", "chain", "seed_step", "poly"})
+  for (const std::string w : kWorkloads)
     out << w << " " << format_number(counter(w + "/gradient", "nodes"), "%.0f") << "  ";
   out << "\n";
+  const double first = time_ns("grow/first"), warm = time_ns("grow/warm");
+  if (first >= 0 || warm >= 0)
+    out << "\ngrow (s = sin(s) + x * 0.5, " << format_number(counter("grow/first", "nodes"), "%.0f")
+        << " nodes): first recording on a new Tape " << format_time(first)
+        << ", warm (after clear()) " << format_time(warm) << ", first / warm "
+        << format_number(first < 0 || warm <= 0 ? -1 : first / warm, "%.2fx") << ", "
+        << format_number(counter("grow/first", "bytes_per_node"), "%.1f")
+        << " tape bytes/node (peak memory: --run=grow)\n";
   ConsoleReporter::Finalize();
 }
 

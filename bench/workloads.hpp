@@ -8,10 +8,11 @@
 //             training step: record, backward, SGD update, rewind)
 //   record    recording the tape only (then rewinding it)
 //   reverse   backward() only, on a tape recorded once
-//   tape_traffic  (chain, poly) writing and reading back as many bytes as one
+//   tape_traffic  (chain, chain_literal, poly) writing and reading back as many bytes as one
 //             step's tape holds, no arithmetic: the memory floor of any tape
 //             that size
 //   adolc     the gradient with ADOL-C (when it was found)
+//   first, warm   (grow only) recording on a new Tape, and on a cleared one
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,7 @@
 
 namespace bench {
 
-/// n for chain and poly (10^6 unless the command line says --n=...).
+/// n for chain, chain_literal, poly and grow (10^6 unless the command line says --n=...).
 std::size_t problem_size();
 
 /// Prints "<workload> <backend>: max relative error e" and returns whether
@@ -62,6 +63,12 @@ bool verify_seed_step();
 void register_seed_step();
 bool verify_poly();
 void register_poly();
+bool verify_mlp_scalar();
+void register_mlp_scalar();
+bool verify_chain_literal();
+void register_chain_literal();
+/// grow/first and grow/warm (grow.cpp); nothing to verify: no gradient is read.
+void register_grow();
 
 // Untimed runs for counting instructions (tapegrad_bench --run=<workload>
 // --steps=K, and bench/count_instructions.sh): the same set-up, warm-up step
@@ -71,6 +78,11 @@ double run_mlp_step(std::size_t steps);
 double run_chain(std::size_t steps);
 double run_seed_step(std::size_t steps);
 double run_poly(std::size_t steps);
+double run_mlp_scalar(std::size_t steps);
+double run_chain_literal(std::size_t steps);
+/// grow's warm-up step also prints its memory and first/warm report (grow.cpp);
+/// each step grows a fresh tape to problem_size() nodes.
+double run_grow(std::size_t steps);
 
 /// The ADOL-C side (adolc_workloads.cpp, built only when ADOL-C is found).
 bool verify_adolc();
