@@ -50,10 +50,27 @@ inline Value log10(Value a) {
   return a.tape().record(Op::log10, std::log10(x), a, std::numbers::log10e / x);
 }
 
+namespace detail {
+/// ∛x to about half an ulp: std::cbrt (glibc's is off by up to 2 ulps,
+/// cbrt(-27) = -3.0000000000000004) and one Newton step on the residual
+/// y³ - x, which the fmas compute with a single rounding.
+inline double cbrt(double x) {
+  if (!std::isnormal(x)) {
+    if (x == 0.0 || !std::isfinite(x)) return x;    // ±0, ±inf, NaN
+    return detail::cbrt(x * 0x1.0p162) * 0x1.0p-54; // a subnormal, scaled by (2^54)³
+  }
+  const double y = std::cbrt(x);
+  const double p = y * y;
+  const double pe = std::fma(y, y, -p);         // y² = p + pe exactly
+  const double r = std::fma(y, p, -x) + y * pe; // y³ - x
+  return y - r / (3.0 * p);
+}
+} // namespace detail
+
 /// The real cube root, ∛a (negative for a < 0, unlike pow(a, 1/3.) = NaN).
 /// d/da ∛a = 1/(3 ∛a²)  (inf at 0);   d²/da² = -2/(9 ∛a⁵) = -(2/3) d/da / ∛a
 inline Value cbrt(Value a) {
-  const double y = std::cbrt(a.value());
+  const double y = detail::cbrt(a.value());
   return a.tape().record(Op::cbrt, y, a, 1.0 / (3.0 * y * y));
 }
 
