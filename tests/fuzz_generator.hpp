@@ -3,9 +3,14 @@
 // operands reused by later nodes (fan-out, a*a, x/x), one graph in 32 a deep
 // chain of hundreds of nodes, and it steers arguments onto the places where
 // gradients go wrong: relu/abs at 0 and 0 +- tiny, log/sqrt/pow just above 0,
-// sigmoid/tanh/exp/softplus far out (|x| up to 1000). Each candidate node is
-// kept only if its value and its local derivatives are finite, so every graph
-// is differentiable at its point (a conventional derivative at a kink).
+// sigmoid/tanh/exp/softplus far out (|x| up to 1000), and for the C library's
+// functions their tails, poles and domain edges (erfc at 26..38, tan next to
+// π/2, asin/acos/atanh next to ±1, acosh and log1p next to their edges),
+// floor & co. and fmin/fmax just clear of a step or a tie, atan2 and hypot
+// next to the origin. Each candidate node is kept only if its value and its
+// local derivatives are finite, so every graph is differentiable at its point
+// (a conventional derivative at a kink), and, for ops with a jump, only if no
+// ulp of rounding can move it across the jump (on_a_jump).
 #pragma once
 
 #include <array>
@@ -143,8 +148,59 @@ private:
       const double far = sign * r.pick(std::array{20.0, 40.0, 400.0, 1000.0});
       return shift(g, a, far, -1001, 1001);
     }
+    case Kind::erf:
+    case Kind::erfc:
+    case Kind::normal_cdf: // the tails: erfc(27) and Φ(-38) are subnormal
+      return shift(g, a, sign * r.pick(std::array{3.0, 10.0, 26.0, 30.0, 38.0}), -39, 39);
+    case Kind::log1p: // next to -1, and next to 0 where log(1 + x) would lose digits
+      return r.one_in(2) ? shift(g, a, -1 + r.pick(std::array{1e-12, 1e-6, 1e-3}), -1, -0.99)
+                         : shift(g, a, sign * r.pick(std::array{1e-300, 1e-12}), -1e-11, 1e-11);
+    case Kind::expm1:
+      return shift(g, a, sign * r.pick(std::array{1e-300, 1e-12, 20.0, 300.0}), -301, 301);
+    case Kind::exp2:
+    case Kind::sinh:
+    case Kind::cosh: return shift(g, a, sign * r.pick(std::array{20.0, 300.0, 490.0}), -491, 491);
+    case Kind::log2:
+    case Kind::log10:
+      return shift(g, a, r.pick(std::array{1e-300, 1e-30, 1e-12, 1e-6, 1e-3}), 1e-301, 1e-2);
+    case Kind::cbrt:
+      return shift(g, a, sign * r.pick(std::array{1e-300, 1e-12, 1e-3}), -1e-2, 1e-2);
+    case Kind::tan: // next to the pole at π/2
+      return shift(g, a, sign * (1.5707963267948966 - r.pick(std::array{1e-3, 1e-6, 1e-9})), -2, 2);
+    case Kind::asin:
+    case Kind::acos:
+    case Kind::atanh: // next to ±1
+      return shift(g, a, sign * (1 - r.pick(std::array{1e-12, 1e-6, 1e-3, 0.5})), -1, 1);
+    case Kind::acosh: return shift(g, a, 1 + r.pick(std::array{1e-12, 1e-6, 1e-3, 1e3}), 1, 1002);
+    case Kind::atan:
+    case Kind::asinh:
+      return shift(g, a, sign * r.pick(std::array{1e3, 1e10, 1e100}), -2e100, 2e100);
+    case Kind::atan2: // y next to 0: next to the origin, or to the cut where x < 0
+    case Kind::hypot:
+      return shift(g, a, sign * r.pick(std::array{0.0, 1e-300, 1e-12, 1e-6, 1e-3}), -1e-2, 1e-2);
+    case Kind::floor:
+    case Kind::ceil:
+    case Kind::round:
+    case Kind::trunc: { // on a step and next to it
+      const double step = std::round(2 * vals_[a]) / 2;
+      return shift(g, a, step + sign * r.pick(std::array{1e-5, 1e-3, 0.1}), -1e150, 1e150);
+    }
     default: return a;
     }
+  }
+
+  /// The second operand of a binary node: for fmin and fmax now and then one
+  /// just clear of a tie with the first, for atan2 and hypot one next to 0
+  /// (next to the origin).
+  std::uint32_t second(Random& r, Graph& g, Kind k, std::uint32_t a, std::uint32_t b) {
+    if (!r.one_in(3)) return b;
+    const double sign = r.one_in(2) ? 1 : -1;
+    const double tiny = sign * r.pick(std::array{0.0, 1e-300, 1e-12, 1e-6});
+    if (k == Kind::fmin || k == Kind::fmax) // just clear of the tie (on it: fmax(a, a))
+      return shift(g, b, vals_[a] * (1 + sign * r.pick(std::array{1e-5, 1e-3})) + sign * 1e-5,
+                   -1e150, 1e150);
+    if (k == Kind::atan2 || k == Kind::hypot) return shift(g, b, tiny, -1, 1);
+    return b;
   }
 
   void add_node(Random& r, Graph& g, bool deep) {
@@ -155,20 +211,19 @@ private:
       Node n{kind, static_cast<std::uint32_t>(args_before), 0,
              static_cast<std::uint32_t>(consts_before), 0};
       const std::uint32_t a = steer(r, g, kind, operand(r, deep));
+      // a*a, a/a, pow(a, a), fmax(a, a); fmin/fmax next to a tie
+      const std::uint32_t b =
+          !is_binary(kind) ? a : (r.one_in(6) ? a : second(r, g, kind, a, operand(r, deep)));
       n.first = static_cast<std::uint32_t>(g.args.size());
       n.first_c = static_cast<std::uint32_t>(g.consts.size());
-      const int k = static_cast<int>(kind);
-      const bool binary = k <= 3 || (k >= 12 && k <= 15) || kind == Kind::pow;
-      const bool has_constant =
-          (k >= 4 && k <= 11) || (k >= 16 && k <= 19) || kind == Kind::pow_c || kind == Kind::c_pow;
       g.args.push_back(a);
-      if (binary) g.args.push_back(r.one_in(6) ? a : operand(r, deep)); // a*a, a/a, pow(a, a)
+      if (is_binary(kind)) g.args.push_back(b);
       if (kind == Kind::pow_c)
         g.consts.push_back(
             r.pick(std::array{2.0, 3.0, -1.0, -2.0, 0.0, 1.0, 0.5, 1 / 3.0, 1.5, -0.5}));
       else if (kind == Kind::c_pow)
         g.consts.push_back(r.pick(std::array{0.5, 2.0, 2.718281828459045, 10.0, 1.0, 0.1}));
-      else if (has_constant)
+      else if (has_constant(kind))
         g.consts.push_back(draw_constant(r));
       if (kind == Kind::sum || kind == Kind::dot_c || kind == Kind::dot) {
         const std::uint32_t terms = 1 + r.below(4);
@@ -200,12 +255,36 @@ private:
   /// pow's base is positive (a^b is real-differentiable there).
   bool accept(const Graph& g, const Node& n) {
     if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
+    if (on_a_jump(g, n)) return false;
     if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
     const double v = apply<double>(g, n, vals_, scratch_);
     if (!std::isfinite(v) || std::abs(v) > 1e150 || !local_partials_below(g, n, 1e300))
       return false;
     vals_.push_back(v);
     return true;
+  }
+
+  /// Whether n's argument is within rounding of where its value jumps (a
+  /// step of floor, ceil, trunc or round; atan2's cut along the negative x
+  /// axis) or of a tie of fmin or fmax between two different operands. The
+  /// three evaluations may round that argument differently by an ulp or two
+  /// (a / c is a * (1/c) on the tape), which there changes the value or the
+  /// derivative by O(1): the unit tests check those points instead.
+  bool on_a_jump(const Graph& g, const Node& n) const {
+    const auto a = g.args_of(n);
+    const double u = vals_[a[0]];
+    const double near = 1e-6 * std::fmax(1.0, std::abs(u));
+    switch (n.kind) {
+    case Kind::floor:
+    case Kind::ceil:
+    case Kind::trunc: return std::abs(u - std::round(u)) <= near;
+    case Kind::round: return std::abs(std::abs(u - std::trunc(u)) - 0.5) <= near;
+    case Kind::atan2: return vals_[a[1]] < 0 && std::abs(u) <= 1e-6 * std::abs(vals_[a[1]]);
+    case Kind::fmin:
+    case Kind::fmax:
+      return a[0] != a[1] && std::abs(u - vals_[a[1]]) <= 1e-6 * std::fmax(1.0, std::abs(u));
+    default: return false;
+    }
   }
 
   /// Whether each partial of a unary or binary node, taken per operand
