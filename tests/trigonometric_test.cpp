@@ -169,3 +169,13 @@ TEST_CASE("the ops print with their names, a folded constant as c") {
   CHECK(format_call(tape, hypot(3.0, x).index()) == "hypot(#0, c)");
   CHECK(format_call(tape, acosh(x).index()) == "acosh(#0)");
 }
+
+TEST_CASE("anomaly mode names the new op that made a NaN or an infinity") {
+  Tape tape;
+  tape.set_detect_anomaly(true);
+  const Value two = tape.var(2.0, "two"), one = tape.var(1.0), big = tape.var(1.5e308);
+  CHECK_THROWS_WITH_AS(asin(two), doctest::Contains("#3 asin(#0) value=nan"), Error);
+  CHECK_THROWS_WITH_AS(atanh(one), doctest::Contains("atanh(#1) value=inf"), Error);
+  CHECK_THROWS_WITH_AS(hypot(big, 1.5e308), doctest::Contains("hypot(#2, c) value=inf"), Error);
+  CHECK(tape.size() == 3);
+}
