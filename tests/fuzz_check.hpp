@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 #include <tapegrad/autodiff.hpp>
 
+#include "fuzz_functions.hpp"
 #include "fuzz_support.hpp"
 
 namespace fz {
@@ -188,13 +189,11 @@ private:
 
   /// The arguments of node n that finite differences must not move far, each
   /// with the scale on which its op is nonlinear: 1 for exp, sin, cos, tanh,
-  /// sigmoid, softplus, log_sigmoid, expm1, exp2, sinh, cosh, atan, asinh;
-  /// 1/max(1, |u|) for erf, erfc, normal_cdf; the distance to the kink,
-  /// step, pole, tie or domain edge for relu, abs, log, sqrt, pow's and
-  /// pow_c's base, a divisor, log2, log10, cbrt, log1p, asin, acos, atanh,
-  /// acosh, tan, floor, ceil, round, trunc, atan2, hypot, fmin, fmax;
-  /// 1/|ln c| for c^u. (+, -, * and dot are at most quadratic: central
-  /// differences are exact for them.)
+  /// sigmoid, softplus, log_sigmoid; the distance to the kink or singularity
+  /// (|u|) for relu, abs, log, sqrt, pow's and pow_c's base and a divisor;
+  /// 1/|ln c| for c^u; the C library's functions' in fuzz_functions.hpp.
+  /// (+, -, * and dot are at most quadratic: central differences are exact
+  /// for them.)
   int nonlinear_args(const Graph& g, const Node& n,
                      std::array<std::pair<std::uint32_t, double>, 2>& out) const {
     const auto a = g.args_of(n);
@@ -220,50 +219,7 @@ private:
       out[0] = {a[0], dist(a[0])};
       out[1] = {a[1], 1 / std::abs(std::log(vals_[a[0]]))};
       return 2;
-    case Kind::expm1:
-    case Kind::exp2:
-    case Kind::sinh:
-    case Kind::cosh:
-    case Kind::atan:
-    case Kind::asinh: out[0] = {a[0], 1.0}; return 1;
-    case Kind::erf: // e^(-u²) changes on a scale of 1/|u| far out
-    case Kind::erfc:
-    case Kind::normal_cdf: out[0] = {a[0], 1 / std::fmax(1.0, dist(a[0]))}; return 1;
-    case Kind::log2:
-    case Kind::log10:
-    case Kind::cbrt: out[0] = {a[0], dist(a[0])}; return 1;
-    case Kind::log1p: out[0] = {a[0], std::abs(1 + vals_[a[0]])}; return 1;
-    case Kind::asin:
-    case Kind::acos:
-    case Kind::atanh: out[0] = {a[0], 1 - dist(a[0])}; return 1;
-    case Kind::acosh: out[0] = {a[0], vals_[a[0]] - 1}; return 1;
-    case Kind::tan: out[0] = {a[0], std::abs(std::cos(vals_[a[0]]))}; return 1; // to the pole
-    case Kind::floor: // to the nearest step (and round's halves)
-    case Kind::ceil:
-    case Kind::round:
-    case Kind::trunc:
-      out[0] = {a[0], std::abs(vals_[a[0]] - std::round(2 * vals_[a[0]]) / 2)};
-      return 1;
-    case Kind::atan2: { // to the origin, and to the cut along the negative x axis
-      const double origin = std::hypot(vals_[a[0]], vals_[a[1]]);
-      out[0] = {a[0], vals_[a[1]] < 0 ? std::fmin(dist(a[0]), origin) : origin};
-      out[1] = {a[1], origin};
-      return 2;
-    }
-    case Kind::hypot: {
-      const double origin = std::hypot(vals_[a[0]], vals_[a[1]]);
-      out[0] = {a[0], origin};
-      out[1] = {a[1], origin};
-      return 2;
-    }
-    case Kind::fmin: // to the tie
-    case Kind::fmax: {
-      const double tie = std::abs(vals_[a[0]] - vals_[a[1]]);
-      out[0] = {a[0], tie};
-      out[1] = {a[1], tie};
-      return 2;
-    }
-    default: return 0;
+    default: return functions::nonlinear_args(n.kind, a, vals_, out);
     }
   }
 

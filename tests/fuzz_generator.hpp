@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "fuzz_functions.hpp"
 #include "fuzz_support.hpp"
 
 namespace fz {
@@ -148,44 +149,10 @@ private:
       const double far = sign * r.pick(std::array{20.0, 40.0, 400.0, 1000.0});
       return shift(g, a, far, -1001, 1001);
     }
-    case Kind::erf:
-    case Kind::erfc:
-    case Kind::normal_cdf: // the tails: erfc(27) and Φ(-38) are subnormal
-      return shift(g, a, sign * r.pick(std::array{3.0, 10.0, 26.0, 30.0, 38.0}), -39, 39);
-    case Kind::log1p: // next to -1, and next to 0 where log(1 + x) would lose digits
-      return r.one_in(2) ? shift(g, a, -1 + r.pick(std::array{1e-12, 1e-6, 1e-3}), -1, -0.99)
-                         : shift(g, a, sign * r.pick(std::array{1e-300, 1e-12}), -1e-11, 1e-11);
-    case Kind::expm1:
-      return shift(g, a, sign * r.pick(std::array{1e-300, 1e-12, 20.0, 300.0}), -301, 301);
-    case Kind::exp2:
-    case Kind::sinh:
-    case Kind::cosh: return shift(g, a, sign * r.pick(std::array{20.0, 300.0, 490.0}), -491, 491);
-    case Kind::log2:
-    case Kind::log10:
-      return shift(g, a, r.pick(std::array{1e-300, 1e-30, 1e-12, 1e-6, 1e-3}), 1e-301, 1e-2);
-    case Kind::cbrt:
-      return shift(g, a, sign * r.pick(std::array{1e-300, 1e-12, 1e-3}), -1e-2, 1e-2);
-    case Kind::tan: // next to the pole at π/2
-      return shift(g, a, sign * (1.5707963267948966 - r.pick(std::array{1e-3, 1e-6, 1e-9})), -2, 2);
-    case Kind::asin:
-    case Kind::acos:
-    case Kind::atanh: // next to ±1
-      return shift(g, a, sign * (1 - r.pick(std::array{1e-12, 1e-6, 1e-3, 0.5})), -1, 1);
-    case Kind::acosh: return shift(g, a, 1 + r.pick(std::array{1e-12, 1e-6, 1e-3, 1e3}), 1, 1002);
-    case Kind::atan:
-    case Kind::asinh:
-      return shift(g, a, sign * r.pick(std::array{1e3, 1e10, 1e100}), -2e100, 2e100);
-    case Kind::atan2: // y next to 0: next to the origin, or to the cut where x < 0
-    case Kind::hypot:
-      return shift(g, a, sign * r.pick(std::array{0.0, 1e-300, 1e-12, 1e-6, 1e-3}), -1e-2, 1e-2);
-    case Kind::floor:
-    case Kind::ceil:
-    case Kind::round:
-    case Kind::trunc: { // on a step and next to it
-      const double step = std::round(2 * vals_[a]) / 2;
-      return shift(g, a, step + sign * r.pick(std::array{1e-5, 1e-3, 0.1}), -1e150, 1e150);
+    default: {
+      const auto t = functions::steer_target(r, k, vals_[a]);
+      return t ? shift(g, a, t->value, t->lo, t->hi) : a;
     }
-    default: return a;
     }
   }
 
@@ -255,36 +222,13 @@ private:
   /// pow's base is positive (a^b is real-differentiable there).
   bool accept(const Graph& g, const Node& n) {
     if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
-    if (on_a_jump(g, n)) return false;
+    if (functions::on_a_jump(n.kind, g.args_of(n), vals_)) return false;
     if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
     const double v = apply<double>(g, n, vals_, scratch_);
     if (!std::isfinite(v) || std::abs(v) > 1e150 || !local_partials_below(g, n, 1e300))
       return false;
     vals_.push_back(v);
     return true;
-  }
-
-  /// Whether n's argument is within rounding of where its value jumps (a
-  /// step of floor, ceil, trunc or round; atan2's cut along the negative x
-  /// axis) or of a tie of fmin or fmax between two different operands. The
-  /// three evaluations may round that argument differently by an ulp or two
-  /// (a / c is a * (1/c) on the tape), which there changes the value or the
-  /// derivative by O(1): the unit tests check those points instead.
-  bool on_a_jump(const Graph& g, const Node& n) const {
-    const auto a = g.args_of(n);
-    const double u = vals_[a[0]];
-    const double near = 1e-6 * std::fmax(1.0, std::abs(u));
-    switch (n.kind) {
-    case Kind::floor:
-    case Kind::ceil:
-    case Kind::trunc: return std::abs(u - std::round(u)) <= near;
-    case Kind::round: return std::abs(std::abs(u - std::trunc(u)) - 0.5) <= near;
-    case Kind::atan2: return vals_[a[1]] < 0 && std::abs(u) <= 1e-6 * std::abs(vals_[a[1]]);
-    case Kind::fmin:
-    case Kind::fmax:
-      return a[0] != a[1] && std::abs(u - vals_[a[1]]) <= 1e-6 * std::fmax(1.0, std::abs(u));
-    default: return false;
-    }
   }
 
   /// Whether each partial of a unary or binary node, taken per operand
