@@ -49,14 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   generator.begin(g, inputs);
   while (!in.empty() && g.nodes.size() < 64) {
     const auto kind = static_cast<fz::Kind>(in.next() % fz::kind_count);
-    const int k = static_cast<int>(kind);
     const auto ids = static_cast<std::uint32_t>(g.size());
     fz::Node n{kind, static_cast<std::uint32_t>(g.args.size()), 0,
                static_cast<std::uint32_t>(g.consts.size()), 0};
-    const bool binary = k <= 3 || (k >= 12 && k <= 15) || kind == fz::Kind::pow;
-    const bool constant = (k >= 4 && k <= 11) || (k >= 16 && k <= 19) || kind == fz::Kind::pow_c ||
-                          kind == fz::Kind::c_pow;
-    std::uint32_t operands = binary ? 2 : 1;
+    const bool constant = fz::has_constant(kind);
+    std::uint32_t operands = fz::is_binary(kind) ? 2 : 1;
     const std::uint32_t terms = 1 + in.next() % 4;
     if (kind == fz::Kind::sum) operands = terms;
     if (kind == fz::Kind::dot_c) operands = terms + 1;

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 #include <tapegrad/autodiff.hpp>
 
+#include "fuzz_functions.hpp"
 #include "fuzz_support.hpp"
 
 namespace fz {
@@ -190,8 +191,9 @@ private:
   /// with the scale on which its op is nonlinear: 1 for exp, sin, cos, tanh,
   /// sigmoid, softplus, log_sigmoid; the distance to the kink or singularity
   /// (|u|) for relu, abs, log, sqrt, pow's and pow_c's base and a divisor;
-  /// 1/|ln c| for c^u. (+, -, * and dot are at most quadratic: central
-  /// differences are exact for them.)
+  /// 1/|ln c| for c^u; the C library's functions' in fuzz_functions.hpp.
+  /// (+, -, * and dot are at most quadratic: central differences are exact
+  /// for them.)
   int nonlinear_args(const Graph& g, const Node& n,
                      std::array<std::pair<std::uint32_t, double>, 2>& out) const {
     const auto a = g.args_of(n);
@@ -217,7 +219,7 @@ private:
       out[0] = {a[0], dist(a[0])};
       out[1] = {a[1], 1 / std::abs(std::log(vals_[a[0]]))};
       return 2;
-    default: return 0;
+    default: return functions::nonlinear_args(n.kind, a, vals_, out);
     }
   }
 

@@ -3,9 +3,14 @@
 // operands reused by later nodes (fan-out, a*a, x/x), one graph in 32 a deep
 // chain of hundreds of nodes, and it steers arguments onto the places where
 // gradients go wrong: relu/abs at 0 and 0 +- tiny, log/sqrt/pow just above 0,
-// sigmoid/tanh/exp/softplus far out (|x| up to 1000). Each candidate node is
-// kept only if its value and its local derivatives are finite, so every graph
-// is differentiable at its point (a conventional derivative at a kink).
+// sigmoid/tanh/exp/softplus far out (|x| up to 1000), and for the C library's
+// functions their tails, poles and domain edges (erfc at 26..38, tan next to
+// π/2, asin/acos/atanh next to ±1, acosh and log1p next to their edges),
+// floor & co. and fmin/fmax just clear of a step or a tie, atan2 and hypot
+// next to the origin. Each candidate node is kept only if its value and its
+// local derivatives are finite, so every graph is differentiable at its point
+// (a conventional derivative at a kink), and, for ops with a jump, only if no
+// ulp of rounding can move it across the jump (on_a_jump).
 #pragma once
 
 #include <array>
@@ -14,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "fuzz_functions.hpp"
 #include "fuzz_support.hpp"
 
 namespace fz {
@@ -143,8 +149,25 @@ private:
       const double far = sign * r.pick(std::array{20.0, 40.0, 400.0, 1000.0});
       return shift(g, a, far, -1001, 1001);
     }
-    default: return a;
+    default: {
+      const auto t = functions::steer_target(r, k, vals_[a]);
+      return t ? shift(g, a, t->value, t->lo, t->hi) : a;
     }
+    }
+  }
+
+  /// The second operand of a binary node: for fmin and fmax now and then one
+  /// just clear of a tie with the first, for atan2 and hypot one next to 0
+  /// (next to the origin).
+  std::uint32_t second(Random& r, Graph& g, Kind k, std::uint32_t a, std::uint32_t b) {
+    if (!r.one_in(3)) return b;
+    const double sign = r.one_in(2) ? 1 : -1;
+    const double tiny = sign * r.pick(std::array{0.0, 1e-300, 1e-12, 1e-6});
+    if (k == Kind::fmin || k == Kind::fmax) // just clear of the tie (on it: fmax(a, a))
+      return shift(g, b, vals_[a] * (1 + sign * r.pick(std::array{1e-5, 1e-3})) + sign * 1e-5,
+                   -1e150, 1e150);
+    if (k == Kind::atan2 || k == Kind::hypot) return shift(g, b, tiny, -1, 1);
+    return b;
   }
 
   void add_node(Random& r, Graph& g, bool deep) {
@@ -155,20 +178,19 @@ private:
       Node n{kind, static_cast<std::uint32_t>(args_before), 0,
              static_cast<std::uint32_t>(consts_before), 0};
       const std::uint32_t a = steer(r, g, kind, operand(r, deep));
+      // a*a, a/a, pow(a, a), fmax(a, a); fmin/fmax next to a tie
+      const std::uint32_t b =
+          !is_binary(kind) ? a : (r.one_in(6) ? a : second(r, g, kind, a, operand(r, deep)));
       n.first = static_cast<std::uint32_t>(g.args.size());
       n.first_c = static_cast<std::uint32_t>(g.consts.size());
-      const int k = static_cast<int>(kind);
-      const bool binary = k <= 3 || (k >= 12 && k <= 15) || kind == Kind::pow;
-      const bool has_constant =
-          (k >= 4 && k <= 11) || (k >= 16 && k <= 19) || kind == Kind::pow_c || kind == Kind::c_pow;
       g.args.push_back(a);
-      if (binary) g.args.push_back(r.one_in(6) ? a : operand(r, deep)); // a*a, a/a, pow(a, a)
+      if (is_binary(kind)) g.args.push_back(b);
       if (kind == Kind::pow_c)
         g.consts.push_back(
             r.pick(std::array{2.0, 3.0, -1.0, -2.0, 0.0, 1.0, 0.5, 1 / 3.0, 1.5, -0.5}));
       else if (kind == Kind::c_pow)
         g.consts.push_back(r.pick(std::array{0.5, 2.0, 2.718281828459045, 10.0, 1.0, 0.1}));
-      else if (has_constant)
+      else if (has_constant(kind))
         g.consts.push_back(draw_constant(r));
       if (kind == Kind::sum || kind == Kind::dot_c || kind == Kind::dot) {
         const std::uint32_t terms = 1 + r.below(4);
@@ -200,6 +222,7 @@ private:
   /// pow's base is positive (a^b is real-differentiable there).
   bool accept(const Graph& g, const Node& n) {
     if (n.kind == Kind::pow && !(vals_[g.args[n.first]] > 0)) return false;
+    if (functions::on_a_jump(n.kind, g.args_of(n), vals_)) return false;
     if (n.kind == Kind::c_pow && !(g.c(n) > 0)) return false;
     const double v = apply<double>(g, n, vals_, scratch_);
     if (!std::isfinite(v) || std::abs(v) > 1e150 || !local_partials_below(g, n, 1e300))

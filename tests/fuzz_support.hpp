@@ -60,8 +60,55 @@ enum class Kind : std::uint8_t {
   sum,   ///< args a_0..a_(n-1)
   dot_c, ///< b + sum w_i x_i, constant x: args w_0..w_(n-1), b; consts x_0..x_(n-1)
   dot,   ///< b + sum w_i x_i: args w_0..w_(n-1), x_0..x_(n-1), b
+  // The C library's functions (special.hpp, exponential.hpp,
+  // trigonometric.hpp, piecewise.hpp): unary from erf to trunc, then binary.
+  erf,
+  erfc,
+  normal_cdf,
+  log1p,
+  expm1,
+  exp2,
+  log2,
+  log10,
+  cbrt,
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  asinh,
+  acosh,
+  atanh,
+  floor,
+  ceil,
+  round,
+  trunc,
+  atan2,
+  hypot,
+  fmin,
+  fmax,
 };
-inline constexpr int kind_count = static_cast<int>(Kind::dot) + 1;
+inline constexpr int kind_count = static_cast<int>(Kind::fmax) + 1;
+
+/// Whether a node of kind k has two Value operands (sum and dot have n).
+constexpr bool is_binary(Kind k) {
+  const int i = static_cast<int>(k);
+  return i <= 3 || (i >= 12 && i <= 15) || k == Kind::pow || k >= Kind::atan2;
+}
+/// Whether a node of kind k has one constant (dot_c has n).
+constexpr bool has_constant(Kind k) {
+  const int i = static_cast<int>(k);
+  return (i >= 4 && i <= 11) || (i >= 16 && i <= 19) || k == Kind::pow_c || k == Kind::c_pow;
+}
+/// The name a unary or binary function prints with, for kinds from erf on.
+constexpr const char* function_name(Kind k) {
+  constexpr const char* names[] = {
+      "erf",   "erfc", "normal_cdf", "log1p", "expm1", "exp2",  "log2",  "log10", "cbrt",
+      "tan",   "asin", "acos",       "atan",  "sinh",  "cosh",  "asinh", "acosh", "atanh",
+      "floor", "ceil", "round",      "trunc", "atan2", "hypot", "fmin",  "fmax"};
+  return names[static_cast<int>(k) - static_cast<int>(Kind::erf)];
+}
 
 /// One op. Its operands are Graph::args[first, first + count) (ids of inputs
 /// or earlier nodes); its constants are Graph::consts[first_c, first_c + count_c).
@@ -135,6 +182,32 @@ T apply(const Graph& g, const Node& n, std::span<const T> v, std::vector<T>& scr
   case Kind::abs: return math::abs(at(0));
   case Kind::sin: return sin(at(0));
   case Kind::cos: return cos(at(0));
+  case Kind::erf: return math::erf(at(0));
+  case Kind::erfc: return math::erfc(at(0));
+  case Kind::normal_cdf: return math::normal_cdf(at(0));
+  case Kind::log1p: return math::log1p(at(0));
+  case Kind::expm1: return math::expm1(at(0));
+  case Kind::exp2: return math::exp2(at(0));
+  case Kind::log2: return math::log2(at(0));
+  case Kind::log10: return math::log10(at(0));
+  case Kind::cbrt: return math::cbrt(at(0));
+  case Kind::tan: return math::tan(at(0));
+  case Kind::asin: return math::asin(at(0));
+  case Kind::acos: return math::acos(at(0));
+  case Kind::atan: return math::atan(at(0));
+  case Kind::sinh: return math::sinh(at(0));
+  case Kind::cosh: return math::cosh(at(0));
+  case Kind::asinh: return math::asinh(at(0));
+  case Kind::acosh: return math::acosh(at(0));
+  case Kind::atanh: return math::atanh(at(0));
+  case Kind::floor: return math::floor(at(0));
+  case Kind::ceil: return math::ceil(at(0));
+  case Kind::round: return math::round(at(0));
+  case Kind::trunc: return math::trunc(at(0));
+  case Kind::atan2: return math::atan2(at(0), at(1));
+  case Kind::hypot: return math::hypot(at(0), at(1));
+  case Kind::fmin: return math::fmin(at(0), at(1));
+  case Kind::fmax: return math::fmax(at(0), at(1));
   case Kind::sum:
   case Kind::dot_c:
   case Kind::dot:
@@ -199,6 +272,9 @@ inline std::string print_node(const Graph& g, std::size_t k) {
     rhs = fmt::format("pow({}, {})", x(0), x(1));
   else if (kind <= 34)
     rhs = fmt::format("{}({})", names[kind - 20], x(0));
+  else if (n.kind >= Kind::erf)
+    rhs = is_binary(n.kind) ? fmt::format("{}({}, {})", function_name(n.kind), x(0), x(1))
+                            : fmt::format("{}({})", function_name(n.kind), x(0));
   else if (n.kind == Kind::sum)
     rhs = fmt::format("sum({})", list(0, a.size()));
   else if (n.kind == Kind::dot_c) {

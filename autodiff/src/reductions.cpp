@@ -1,11 +1,14 @@
-// sum, dot and linear: n-ary nodes. Each pushes its operands with their
+// sum, dot, linear, max and logsumexp: n-ary nodes. Each pushes its operands with their
 // partials, then closes the node, exactly as the one- and two-operand ops do.
 // Each handle is checked once; a bad one throws and drops what was pushed, so
 // no half-built node is left. linear() records the nodes dot() records, one
 // per row, checking each span once for all the rows.
 #include "tapegrad/reductions.hpp"
 
+#include <cmath>
+#include <cstddef>
 #include <limits>
+#include <string_view>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -41,6 +44,55 @@ Tape* tape_of(std::span<const Value> vs) {
     if (!v.is_constant()) return &v.tape();
   return nullptr;
 }
+
+void check_not_empty(std::span<const Value> terms, std::string_view what) {
+  if (terms.empty())
+    throw Error(fmt::format("tapegrad: {}() of no terms: there is no tape to record it on. Pass "
+                            "at least one Value.",
+                            what));
+}
+
+/// The largest term of a reduction, how many terms equal it, and the first
+/// NaN term (or none). Reads the values only: nothing is pushed yet.
+struct Largest {
+  double value = -std::numeric_limits<double>::infinity();
+  std::size_t ties = 0;
+  std::size_t nan = std::numeric_limits<std::size_t>::max();
+};
+
+Largest largest(std::span<const Value> terms) {
+  Largest m;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const double x = terms[i].value();
+    if (std::isnan(x)) {
+      if (m.nan > i) m.nan = i;
+    } else if (x > m.value) {
+      m.value = x, m.ties = 1;
+    } else if (x == m.value) {
+      ++m.ties;
+    }
+  }
+  return m;
+}
+
+/// A NaN among the terms: the result is NaN and its gradient goes to the
+/// first NaN term.
+Value record_nan(std::span<const Value> terms, std::size_t nan, Op op) {
+  constexpr double result = std::numeric_limits<double>::quiet_NaN();
+  Tape* tape = tape_of(terms);
+  if (tape == nullptr) return result; // constants only: a constant
+  for (std::size_t i = 0; i < terms.size(); ++i) tape->push_operand(terms[i], i == nan ? 1.0 : 0.0);
+  return tape->finish_node(op, result);
+}
+
+/// The terms equal to m share the gradient evenly: 1/k each.
+Value record_shared(std::span<const Value> terms, const Largest& m, Op op) {
+  Tape* tape = tape_of(terms);
+  if (tape == nullptr) return m.value; // constants only: a constant
+  const double share = 1.0 / static_cast<double>(m.ties);
+  for (const Value& t : terms) tape->push_operand(t, t.value() == m.value ? share : 0.0);
+  return tape->finish_node(op, m.value);
+}
 } // namespace
 
 Value sum(std::span<const Value> terms) {
@@ -52,6 +104,32 @@ Value sum(std::span<const Value> terms) {
   }
   for (const Value& t : terms) total += tape->push_operand(t, 1.0); // d(sum)/d(a_i) = 1
   return tape->finish_node(Op::sum, total);
+}
+
+Value max(std::span<const Value> terms) {
+  check_not_empty(terms, "max");
+  const Largest m = largest(terms);
+  if (m.nan < terms.size()) return record_nan(terms, m.nan, Op::max);
+  return record_shared(terms, m, Op::max); // d/da_i = 1/k for the k largest
+}
+
+Value logsumexp(std::span<const Value> terms) {
+  check_not_empty(terms, "logsumexp");
+  const Largest m = largest(terms);
+  if (m.nan < terms.size()) return record_nan(terms, m.nan, Op::logsumexp);
+  if (std::isinf(m.value)) return record_shared(terms, m, Op::logsumexp); // softmax's limit
+  // L = m + ln(1 + s), s = the sum of e^(a_i - m) over all terms but the first
+  // largest one (whose e^0 = 1 is the 1); d/da_i = e^(a_i - m) / (1 + s).
+  std::size_t first = 0;
+  while (!(terms[first].value() == m.value)) ++first;
+  double s = 0.0;
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    if (i != first) s += std::exp(terms[i].value() - m.value);
+  const double result = m.value + std::log1p(s), total = 1.0 + s;
+  Tape* tape = tape_of(terms);
+  if (tape == nullptr) return result; // constants only: a constant
+  for (const Value& t : terms) tape->push_operand(t, std::exp(t.value() - m.value) / total);
+  return tape->finish_node(Op::logsumexp, result);
 }
 
 Value sum(std::initializer_list<Value> terms) {

@@ -39,6 +39,41 @@ enum class Op : std::uint8_t {
   cos,         ///< cos a
   sum,         ///< a0 + a1 + ... (n operands)
   dot,         ///< c0*a0 + c1*a1 + ... + b (a neuron: n weights and a bias)
+  erf,         ///< erf(a)
+  erfc,        ///< erfc(a) = 1 - erf(a)
+  normal_cdf,  ///< Φ(a), the standard normal distribution function
+  log1p,       ///< ln(1 + a)
+  expm1,       ///< e^a - 1
+  exp2,        ///< 2^a
+  log2,        ///< log₂ a
+  log10,       ///< log₁₀ a
+  cbrt,        ///< ∛a
+  tan,         ///< tan a
+  asin,        ///< arcsin a
+  acos,        ///< arccos a
+  atan,        ///< arctan a
+  atan2,       ///< atan2(a, b)
+  atan2_c,     ///< atan2(a, c)
+  c_atan2,     ///< atan2(c, a)
+  sinh,        ///< sinh a
+  cosh,        ///< cosh a
+  asinh,       ///< arsinh a
+  acosh,       ///< arcosh a
+  atanh,       ///< artanh a
+  hypot,       ///< sqrt(a² + b²)
+  hypot_c,     ///< hypot(a, c) (and hypot(c, a))
+  fmin,        ///< fmin(a, b)
+  fmin_c,      ///< fmin(a, c) (and fmin(c, a))
+  fmax,        ///< fmax(a, b)
+  fmax_c,      ///< fmax(a, c) (and fmax(c, a))
+  clamp,       ///< clamp(a, lo, hi), three Values
+  clamp_c,     ///< clamp(a, lo, hi) with constant bounds
+  floor,       ///< floor(a)
+  ceil,        ///< ceil(a)
+  round,       ///< round(a)
+  trunc,       ///< trunc(a)
+  max,         ///< max(a0, a1, ...) (n operands)
+  logsumexp,   ///< ln(e^a0 + e^a1 + ...) (n operands)
 };
 
 /// The op's name as printed in tape rows and traces, e.g. "mul".
@@ -70,6 +105,41 @@ constexpr std::string_view op_name(Op op) noexcept {
   case Op::cos: return "cos";
   case Op::sum: return "sum";
   case Op::dot: return "dot";
+  case Op::erf: return "erf";
+  case Op::erfc: return "erfc";
+  case Op::normal_cdf: return "normal_cdf";
+  case Op::log1p: return "log1p";
+  case Op::expm1: return "expm1";
+  case Op::exp2: return "exp2";
+  case Op::log2: return "log2";
+  case Op::log10: return "log10";
+  case Op::cbrt: return "cbrt";
+  case Op::tan: return "tan";
+  case Op::asin: return "asin";
+  case Op::acos: return "acos";
+  case Op::atan: return "atan";
+  case Op::atan2: return "atan2";
+  case Op::atan2_c: return "atan2";
+  case Op::c_atan2: return "atan2";
+  case Op::sinh: return "sinh";
+  case Op::cosh: return "cosh";
+  case Op::asinh: return "asinh";
+  case Op::acosh: return "acosh";
+  case Op::atanh: return "atanh";
+  case Op::hypot: return "hypot";
+  case Op::hypot_c: return "hypot";
+  case Op::fmin: return "fmin";
+  case Op::fmin_c: return "fmin";
+  case Op::fmax: return "fmax";
+  case Op::fmax_c: return "fmax";
+  case Op::clamp: return "clamp";
+  case Op::clamp_c: return "clamp";
+  case Op::floor: return "floor";
+  case Op::ceil: return "ceil";
+  case Op::round: return "round";
+  case Op::trunc: return "trunc";
+  case Op::max: return "max";
+  case Op::logsumexp: return "logsumexp";
   }
   return "?";
 }
@@ -83,10 +153,16 @@ constexpr ConstantAt op_constant(Op op) noexcept {
   switch (op) {
   case Op::add_c:
   case Op::mul_c:
-  case Op::pow_c: return ConstantAt::after;
+  case Op::pow_c:
+  case Op::atan2_c:
+  case Op::hypot_c:
+  case Op::fmin_c:
+  case Op::fmax_c:
+  case Op::clamp_c: return ConstantAt::after;
   case Op::c_sub:
   case Op::c_div:
-  case Op::c_pow: return ConstantAt::before;
+  case Op::c_pow:
+  case Op::c_atan2: return ConstantAt::before;
   default: return ConstantAt::none;
   }
 }
@@ -105,6 +181,10 @@ constexpr Op folded(Op op, Operand constant) noexcept {
   case Op::mul: return Op::mul_c;
   case Op::div: return first ? Op::c_div : Op::mul_c;
   case Op::pow: return first ? Op::c_pow : Op::pow_c;
+  case Op::atan2: return first ? Op::c_atan2 : Op::atan2_c;
+  case Op::hypot: return Op::hypot_c;
+  case Op::fmin: return Op::fmin_c;
+  case Op::fmax: return Op::fmax_c;
   default: return op;
   }
 }

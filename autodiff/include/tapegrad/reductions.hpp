@@ -1,5 +1,6 @@
 // Operations with many operands, recorded as one node each: a sum, a
-// neuron's weighted sum b + sum_i w_i x_i, and a layer's weighted sums.
+// neuron's weighted sum b + sum_i w_i x_i, a layer's weighted sums, and the
+// max and logsumexp of many terms.
 //
 // One n-ary node instead of a chain of binary ones keeps the tape short (one
 // value and gradient instead of n) while the reverse sweep stays the same loop.
@@ -18,6 +19,22 @@ namespace tapegrad {
 TAPEGRAD_AUTODIFF_EXPORT Value sum(std::span<const Value> terms);
 /// sum({a, b, c}).
 TAPEGRAD_AUTODIFF_EXPORT Value sum(std::initializer_list<Value> terms);
+
+/// The largest of a_0 ... a_(n-1) as one node (torch.amax): a NaN term makes
+/// it NaN. d/da_i = 1/k for each of the k terms equal to the maximum, 0 for
+/// the others (ties share the gradient evenly, as torch.amax; a NaN result
+/// gives its gradient to the first NaN term);  d² = 0.
+/// Throws on an empty span (there would be no tape to record it on).
+TAPEGRAD_AUTODIFF_EXPORT Value max(std::span<const Value> terms);
+
+/// ln(e^a_0 + ... + e^a_(n-1)) as one node, stable for any terms: with m the
+/// largest, m + log1p(sum over the others of e^(a_i - m)), which neither
+/// overflows nor loses the small terms. d/da_i = softmax_i = e^(a_i - L);
+/// d²/da_i da_j = softmax_i (δ_ij - softmax_j). Where the largest term is
+/// infinite (all -inf, or some +inf), the result is it and the terms equal to
+/// it share the gradient evenly (the limit of softmax); NaN as max().
+/// Throws on an empty span.
+TAPEGRAD_AUTODIFF_EXPORT Value logsumexp(std::span<const Value> terms);
 
 /// b + sum_i w_i x_i with constant inputs x, as one node (a neuron).
 /// d/dw_i = x_i,  d/db = 1.   Throws if w and x differ in length.
