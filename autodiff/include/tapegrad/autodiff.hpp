@@ -11,6 +11,7 @@
 #include "tapegrad/functions.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/graphviz.hpp"
+#include "tapegrad/html.hpp"
 #include "tapegrad/op.hpp"
 #include "tapegrad/print.hpp"
 #include "tapegrad/reductions.hpp"
