@@ -123,7 +123,7 @@ std::size_t append_sweep(std::string& json, const Tape& tape, Index out) {
 void append_svg(std::string& html, const Tape& tape, const Layout& layout, Index out) {
   auto to = std::back_inserter(html);
   fmt::format_to(to,
-                 "<svg id=\"graph-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
+                 "<svg id=\"graph-svg\" width=\"{0}\" "
                  "height=\"{1}\" viewBox=\"0 0 {0} {1}\">\n<g id=\"edges\">\n",
                  layout.width, layout.height);
   for (std::size_t s = 0; s < layout.nodes.size(); ++s) {
