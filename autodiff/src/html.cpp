@@ -109,7 +109,7 @@ std::size_t append_sweep(std::string& json, const Tape& tape, Index out) {
     const auto partials = tape.partials(i);
     for (std::size_t k = 0; k < operands.size(); ++k) {
       grads[operands[k]] += partials[k] * upstream; // the chain rule, as backward() does it
-      fmt::format_to(std::back_inserter(json), "{}[{},\"{}\",\"{}\"]", k == 0 ? "" : ",",
+      fmt::format_to(std::back_inserter(json), R"({}[{},"{}","{}"])", k == 0 ? "" : ",",
                      operands[k], number(partials[k]), number(grads[operands[k]]));
     }
     json += "]]";
@@ -152,15 +152,19 @@ void append_svg(std::string& html, const Tape& tape, const Layout& layout, Index
   for (std::size_t s = 0; s < layout.nodes.size(); ++s) {
     const Index i = layout.nodes[s];
     fmt::format_to(
-        to, "<g class=\"node{}{}\" data-node=\"{}\" transform=\"translate({:.1f} {:.1f})\"><title>",
+        to, "<g class=\"node{}{}\" data-node=\"{}\" transform=\"translate({:.1f} {:.1f})\">",
         tape.op(i) == Op::leaf ? " leaf" : "", i == out ? " out" : "", i, layout.x[s], layout.y[s]);
-    append_html(html, label(tape, i) + " = " + call(tape, i));
-    fmt::format_to(
-        to,
-        "</title><rect width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"head\" x=\"8\" y=\"16\">",
-        box_width, box_height);
-    append_html(html, label(tape, i, 12));
-    html += "</text><text class=\"op\" x=\"8\" y=\"32\">";
+    // A long name is shortened in the box and shown whole as a tooltip.
+    const std::string head = label(tape, i, 12), whole = label(tape, i);
+    if (head != whole) {
+      html += "<title>";
+      append_html(html, whole);
+      html += "</title>";
+    }
+    fmt::format_to(to, R"(<rect width="{}" height="{}" rx="6"/><text class="head" x="8" y="16">)",
+                   box_width, box_height);
+    append_html(html, head);
+    html += R"(</text><text class="op" x="8" y="32">)";
     append_html(html, call(tape, i));
     fmt::format_to(to,
                    "</text><text class=\"value\" x=\"8\" y=\"48\">value {}</text>"
