@@ -132,6 +132,9 @@ void append_svg(std::string& html, const Tape& tape, const Layout& layout, Index
     const auto partials = tape.partials(i);
     const double n = static_cast<double>(operands.size());
     const double spacing = std::min(14.0, (box_height - 16) / std::max(n - 1, 1.0));
+    if (operands.empty()) continue;
+    // One group per node, of the edges into it: what a step highlights.
+    fmt::format_to(to, R"(<g class="into" data-to="{}">)", i);
     for (std::size_t k = 0; k < operands.size(); ++k) {
       const std::uint32_t a = layout.slot[operands[k]];
       const double x1 = layout.x[a] + box_width, y1 = layout.y[a] + box_height / 2;
@@ -139,14 +142,13 @@ void append_svg(std::string& html, const Tape& tape, const Layout& layout, Index
       const double y2 =
           layout.y[s] + box_height / 2 + (static_cast<double>(k) - (n - 1) / 2) * spacing;
       const double bend = std::max(30.0, (x2 - x1) / 2);
-      fmt::format_to(
-          to,
-          "<g class=\"edge\" data-from=\"{}\" data-to=\"{}\"><path d=\"M{:.1f} {:.1f}C{:.1f} "
-          "{:.1f} {:.1f} {:.1f} {:.1f} {:.1f}\"/><text class=\"partial\" x=\"{:.1f}\" "
-          "y=\"{:.1f}\">{}</text></g>\n",
-          operands[k], i, x1, y1, x1 + bend, y1, x2 - bend, y2, x2, y2, x2 - 6, y2 - 3,
-          number(partials[k]));
+      fmt::format_to(to,
+                     R"(<path d="M{:.1f} {:.1f}C{:.1f} {:.1f} {:.1f} {:.1f} {:.1f} {:.1f}"/>)"
+                     R"(<text class="partial" x="{:.1f}" y="{:.1f}">{}</text>)",
+                     x1, y1, x1 + bend, y1, x2 - bend, y2, x2, y2, x2 - 6, y2 - 3,
+                     number(partials[k]));
     }
+    html += "</g>\n";
   }
   html += "</g>\n<g id=\"nodes\">\n";
   for (std::size_t s = 0; s < layout.nodes.size(); ++s) {

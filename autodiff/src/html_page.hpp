@@ -35,11 +35,11 @@ svg text { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; fill: #222; }
 .node.leaf.done rect { fill: #d9f0d3; }
 .node.operand rect { stroke: #1f77b4; stroke-width: 3; }
 .node.current rect { fill: #ffe0d6; stroke: #d62728; stroke-width: 3.5; }
-.edge path { fill: none; stroke: #aaa; stroke-width: 1.2; }
-.edge .partial { font-size: 11px; fill: #666; text-anchor: end; paint-order: stroke;
+.into path { fill: none; stroke: #aaa; stroke-width: 1.2; }
+.into .partial { font-size: 11px; fill: #666; text-anchor: end; paint-order: stroke;
                  stroke: #fff; stroke-width: 3px; }
-.edge.hot path { stroke: #d62728; stroke-width: 2.5; }
-.edge.hot .partial { fill: #d62728; font-weight: 700; }
+.into.hot path { stroke: #d62728; stroke-width: 2.5; }
+.into.hot .partial { fill: #d62728; font-weight: 700; }
 )css";
 
 /// After the output's label in the heading; {0} is the number of steps.
@@ -75,12 +75,8 @@ inline constexpr std::string_view page_js = R"js(
     nodes.set(Number(g.dataset.node), { g: g, grad: g.querySelector('.grad'),
                                         call: g.querySelector('.op').textContent, text: '' });
   }
-  const edgesInto = new Map(); // tape index -> the edges from its operands
-  for (const e of document.querySelectorAll('#edges > g')) {
-    const to = Number(e.dataset.to);
-    if (!edgesInto.has(to)) edgesInto.set(to, []);
-    edgesInto.get(to).push(e);
-  }
+  const edgesInto = new Map(); // tape index -> the group of edges from its operands
+  for (const e of document.querySelectorAll('#edges > g')) edgesInto.set(Number(e.dataset.to), e);
   const lit = []; // what the current step highlights
   let current = -1;
 
@@ -144,9 +140,9 @@ inline constexpr std::string_view page_js = R"js(
         nodes.get(operand).g.classList.add('operand');
         lit.push(nodes.get(operand).g);
       }
-      for (const e of edgesInto.get(node) || []) {
-        e.classList.add('hot');
-        lit.push(e);
+      if (edgesInto.has(node)) {
+        edgesInto.get(node).classList.add('hot');
+        lit.push(edgesInto.get(node));
       }
       if (scroll) here.g.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     }
