@@ -108,4 +108,6 @@ int main() {
   problem_2();
   problem_3();
   problem_3_with_nn();
+  fmt::print("\nWatch problem 3's backward pass node by node in a browser: "
+             "`build/dev/demos/tape_tour seed --html .` writes tape_tour_seed.html; open it.\n");
 }

@@ -1,9 +1,11 @@
 // A tour of the tape: a tiny expression (micrograd's first example), then the
 // seed homework's problem 3, each recorded, printed as a table, traced through
 // backward() in words, and drawn with Graphviz (.dot, and .svg when `dot` is
-// installed). docs/backprop-in-gdb.md steps through the same run in gdb.
+// installed), and, with --html, written as web pages that step through the
+// sweep in a browser. docs/backprop-in-gdb.md steps through the same run in gdb.
 //
-// Usage: tape_tour [tiny|seed] [--out DIR]    (both parts by default; pictures in DIR)
+// Usage: tape_tour [tiny|seed] [--out DIR] [--html DIR]
+//        (both parts by default; pictures in --out, pages in --html)
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -13,10 +15,24 @@
 
 #include <tapegrad/autodiff.hpp>
 #include <tapegrad/graphviz.hpp>
+#include <tapegrad/html.hpp>
 
 using namespace tapegrad;
 
 namespace {
+
+/// Where --html writes the pages; empty: no pages.
+std::filesystem::path html_folder;
+
+/// Writes `name`.html into html_folder, if --html asked for pages.
+void write_page(const Tape& tape, Value out, const std::string& name) {
+  if (html_folder.empty()) return;
+  const std::filesystem::path page = html_folder / (name + ".html");
+  write_html(tape, out, page);
+  fmt::print("  wrote the sweep as a web page: {} (open it in a browser; {}.html#step=3 opens "
+             "step 3)\n\n",
+             page.string(), name);
+}
 
 /// Writes `name`.dot and, when Graphviz's `dot` is on the PATH, `name`.svg.
 void draw(const Tape& tape, const std::string& name) {
@@ -52,6 +68,7 @@ void tiny_expression(const std::string& picture) {
   const Value d = (e + c).named("d");
   const Value loss = (d * f).named("L");
   walk(tape, loss, picture);
+  write_page(tape, loss, "tape_tour_tiny");
 }
 
 /// The seed homework's problem 3: a 1-1-1 sigmoid network and its
@@ -74,6 +91,7 @@ void seed_network(const std::string& picture) {
   const Value other_term = (1 - y) * log(1 - y_hat);
   const Value loss = (-(y_term + other_term)).named("L");
   walk(tape, loss, picture);
+  write_page(tape, loss, "tape_tour_seed");
   fmt::print("  the seed's answers: dL/dw2 = {:.4f}, dL/db2 = {:.4f}, dL/dw1 = {:.4f}, "
              "dL/db1 = {:.4f}\n",
              w2.grad(), b2.grad(), w1.grad(), b1.grad());
@@ -90,15 +108,19 @@ int main(int argc, char** argv) {
       part = arg;
     } else if (arg == "--out" && k + 1 < argc) {
       out = argv[++k];
+    } else if (arg == "--html" && k + 1 < argc) {
+      html_folder = argv[++k];
     } else {
       fmt::print(arg == "--help" ? stdout : stderr,
-                 "usage: tape_tour [tiny|seed] [--out DIR]   (both parts by default; the "
-                 "pictures go to DIR, the current folder by default)\n");
+                 "usage: tape_tour [tiny|seed] [--out DIR] [--html DIR]   (both parts by "
+                 "default; the pictures go to --out, the current folder by default; --html "
+                 "also writes each sweep as a web page there)\n");
       return arg == "--help" ? 0 : 2;
     }
   }
   try {
     std::filesystem::create_directories(out); // like moons and spirals: --out may be new
+    if (!html_folder.empty()) std::filesystem::create_directories(html_folder);
     if (part != "seed") tiny_expression(out + "/tape_tour_tiny");
     if (part != "tiny") seed_network(out + "/tape_tour_seed");
   } catch (const std::exception& e) { // the folder cannot be made or written

@@ -12,6 +12,7 @@
 #include "tapegrad/functions.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/graphviz.hpp"
+#include "tapegrad/html.hpp"
 #include "tapegrad/op.hpp"
 #include "tapegrad/piecewise.hpp"
 #include "tapegrad/print.hpp"
