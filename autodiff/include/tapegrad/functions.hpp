@@ -16,38 +16,38 @@ namespace tapegrad {
 
 /// e^a.   d/da e^a = e^a
 inline Value exp(Value a) {
-  const double y = std::exp(a.value());
+  const double y = std::exp(detail::value_of(a));
   return record(Op::exp, y, a, y);
 }
 
 /// ln a (natural logarithm).   d/da ln a = 1/a
 inline Value log(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::log, std::log(x), a, 1.0 / x);
 }
 
 /// sqrt(a).   d/da sqrt(a) = 1 / (2 sqrt(a))
 inline Value sqrt(Value a) {
-  const double y = std::sqrt(a.value());
+  const double y = std::sqrt(detail::value_of(a));
   return record(Op::sqrt, y, a, 0.5 / y);
 }
 
 /// a^c for a constant exponent c.   d/da a^c = c a^(c-1)  (0 when c = 0)
 inline Value pow(Value a, double c) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double d = c == 0.0 ? 0.0 : c * std::pow(x, c - 1.0);
   return record(Op::pow_c, std::pow(x, c), a, d);
 }
 
 /// c^a for a constant base c.   d/da c^a = c^a ln c  (0 where c^a = 0)
 inline Value pow(double c, Value a) {
-  const double y = std::pow(c, a.value());
+  const double y = std::pow(c, detail::value_of(a));
   return record(Op::c_pow, y, a, y == 0.0 ? 0.0 : y * std::log(c));
 }
 
 /// a^b.   d/da a^b = b a^(b-1)  (0 when b = 0),   d/db a^b = a^b ln a  (0 where a^b = 0)
 inline Value pow(Value a, Value b) {
-  const double x = a.value(), e = b.value();
+  const double x = detail::value_of(a), e = detail::value_of(b);
   const double y = std::pow(x, e);
   const double da = e == 0.0 ? 0.0 : e * std::pow(x, e - 1.0);
   const double db = y == 0.0 ? 0.0 : y * std::log(x);
@@ -56,7 +56,7 @@ inline Value pow(Value a, Value b) {
 
 /// max(a, 0).   d/da relu(a) = 1 if a > 0, else 0 (0 at a = 0, as PyTorch)
 inline Value relu(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::relu, x > 0.0 ? x : 0.0, a, x > 0.0 ? 1.0 : 0.0);
 }
 
@@ -64,7 +64,7 @@ inline Value relu(Value a) {
 /// d/da s = s (1 - s), with 1 - s = s(-a) computed directly (not by
 /// subtraction) so the derivative stays accurate where s rounds to 1.
 inline Value sigmoid(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double e = std::exp(-std::abs(x)); // in (0, 1]: cannot overflow
   const double upper = 1.0 / (1.0 + e);    // s(|x|)
   const double lower = e / (1.0 + e);      // s(-|x|) = 1 - s(|x|)
@@ -74,7 +74,7 @@ inline Value sigmoid(Value a) {
 /// ln s(a), the log of the sigmoid, without forming s(a) (stable for any a):
 /// ln s(a) = min(a, 0) - ln(1 + e^-|a|).   d/da ln s(a) = 1 - s(a) = s(-a)
 inline Value log_sigmoid(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double e = std::exp(-std::abs(x));
   const double s_minus = x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e); // s(-x)
   return record(Op::log_sigmoid, std::fmin(x, 0.0) - std::log1p(e), a, s_minus);
@@ -83,7 +83,7 @@ inline Value log_sigmoid(Value a) {
 /// softplus(a) = ln(1 + e^a) = max(a, 0) + ln(1 + e^-|a|), stable for any a.
 /// d/da softplus(a) = s(a)
 inline Value softplus(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double e = std::exp(-std::abs(x));
   const double s = x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
   return record(Op::softplus, std::fmax(x, 0.0) + std::log1p(e), a, s);
@@ -92,27 +92,27 @@ inline Value softplus(Value a) {
 /// tanh a.   d/da tanh a = 1 - tanh^2 a = 1 / cosh^2 a  (the second form keeps
 /// its accuracy where tanh rounds to +-1, and gives 0, not NaN, far out)
 inline Value tanh(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double c = std::cosh(x);
   return record(Op::tanh, std::tanh(x), a, 1.0 / (c * c));
 }
 
 /// |a|.   d/da |a| = sign(a)  (0 at a = 0)
 inline Value abs(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double sign = x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : 0.0);
   return record(Op::abs, std::abs(x), a, sign);
 }
 
 /// sin a.   d/da sin a = cos a
 inline Value sin(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::sin, std::sin(x), a, std::cos(x));
 }
 
 /// cos a.   d/da cos a = -sin a
 inline Value cos(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::cos, std::cos(x), a, -std::sin(x));
 }
 
