@@ -14,10 +14,12 @@
 option(TAPEGRAD_GDB_AUTOLOAD
   "Put the gdb pretty-printers into every executable that links tapegrad::autodiff" ON)
 
-# The script is tapegrad_tape_view.py then tapegrad_printers.py, one text (the
-# printers see the view's names already defined and import nothing), as C
-# initializer bytes, regenerated whenever either file changes.
+# The script is tapegrad_tape_view.py, tapegrad_sweep.py, then
+# tapegrad_printers.py, one text (each file sees the names of those before it
+# already defined and imports nothing), as C initializer bytes, regenerated
+# whenever one of the files changes.
 set(tapegrad_gdb_files "${CMAKE_CURRENT_LIST_DIR}/tapegrad_tape_view.py"
+                       "${CMAKE_CURRENT_LIST_DIR}/tapegrad_sweep.py"
                        "${CMAKE_CURRENT_LIST_DIR}/tapegrad_printers.py")
 set(tapegrad_gdb_template "${CMAKE_CURRENT_LIST_DIR}/../autodiff/src/gdb_autoload.cpp")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
@@ -41,7 +43,6 @@ string(REPLACE "#include \"tapegrad_gdb_script.inc\"" "${tapegrad_gdb_script}"
 file(CONFIGURE OUTPUT "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp"
      CONTENT "// tapegrad's gdb pretty-printers, in this program's .debug_gdb_scripts section\n// (gdb/autoload.cmake). Generated from autodiff/src/gdb_autoload.cpp and gdb/*.py:\n// do not edit.\n@tapegrad_gdb_source@"
      @ONLY)
-set(TAPEGRAD_GDB_AUTOLOAD_SOURCE "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp")
 unset(bytes)
 unset(tapegrad_gdb_files)
 unset(tapegrad_gdb_template)
@@ -51,10 +52,10 @@ unset(tapegrad_gdb_source)
 # tapegrad_add_gdb_autoload(target): the section for one more program (for
 # programs that compile the engine's sources themselves, like tests/gdb's).
 function(tapegrad_add_gdb_autoload target)
-  target_sources(${target} PRIVATE "${TAPEGRAD_GDB_AUTOLOAD_SOURCE}")
+  target_sources(${target} PRIVATE "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp")
 endfunction()
 
 if(TAPEGRAD_GDB_AUTOLOAD)
   target_sources(tapegrad_autodiff INTERFACE
-    "$<BUILD_INTERFACE:$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${TAPEGRAD_GDB_AUTOLOAD_SOURCE}>>")
+    "$<BUILD_INTERFACE:$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp>>")
 endif()
