@@ -157,14 +157,12 @@ endif()
 # file into each executable that links it, so gdb loads them from the
 # program's .debug_gdb_scripts section.
 if(TAPEGRAD_GDB_AUTOLOAD)
-  install(FILES "${TAPEGRAD_GDB_AUTOLOAD_SOURCE}"
+  install(FILES "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp"
     DESTINATION "${TAPEGRAD_INSTALL_GDBDIR}"
     COMPONENT tapegrad_development)
-  cmake_path(GET TAPEGRAD_GDB_AUTOLOAD_SOURCE FILENAME tapegrad_gdb_autoload)
-  if(IS_ABSOLUTE "${TAPEGRAD_INSTALL_GDBDIR}")
-    set(tapegrad_gdb_autoload "${TAPEGRAD_INSTALL_GDBDIR}/${tapegrad_gdb_autoload}")
-  else()
-    set(tapegrad_gdb_autoload "$<INSTALL_PREFIX>/${TAPEGRAD_INSTALL_GDBDIR}/${tapegrad_gdb_autoload}")
+  set(tapegrad_gdb_autoload "${TAPEGRAD_INSTALL_GDBDIR}/tapegrad_gdb_autoload.cpp")
+  if(NOT IS_ABSOLUTE "${TAPEGRAD_INSTALL_GDBDIR}")
+    set(tapegrad_gdb_autoload "$<INSTALL_PREFIX>/${tapegrad_gdb_autoload}")
   endif()
   target_sources(tapegrad_autodiff INTERFACE
     "$<INSTALL_INTERFACE:$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${tapegrad_gdb_autoload}>>")
