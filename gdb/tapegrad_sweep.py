@@ -82,7 +82,8 @@ class _LoopStop(gdb.Breakpoint):
             i = int(frame.read_var("i"))
             if float(frame.read_var("this")["grads_"]["data_"][i]) == 0.0:
                 return False
-        except gdb.error:
+        except gdb.error:  # optimized out: stop, and say so
+            self.node = -1
             return True
         self.node = i
         return True
@@ -139,7 +140,11 @@ stops just after the loop. `tapegrad-node i` shows the node in full."""
             node, reached_end = node_stop.node, end_stop.reached
             node_stop.delete()
             end_stop.delete()
-        if node is not None:
+        if node == -1:
+            gdb.write("stopped in Tape::backward's loop, but `i` or `this` cannot be read here "
+                      "(an optimized build? `cmake --preset debug` builds with -O0)\n"
+                      "%d\t%s\n" % (loop, text[loop - 1]))
+        elif node is not None:
             view = TapeView(gdb.selected_frame().read_var("this"))
             gdb.write("%s\n%d\t%s\n" % (_chain_rule_line(view, node), loop, text[loop - 1]))
         elif reached_end:
