@@ -42,9 +42,12 @@ class ValuePrinter:
         self.val = val
 
     def to_string(self):
-        tape = self.val["tape_"]
-        index = int(self.val["index_"])
-        generation = int(self.val["generation_"])
+        try:
+            tape = self.val["tape_"]
+            index = int(self.val["index_"])
+            generation = int(self.val["generation_"])
+        except gdb.error:  # an optimized build's argument: gdb has no value
+            return "<optimized out>"
         if int(tape) == 0:
             if generation == 1:  # Value::constant_generation
                 return "<constant %s>" % shortest(float(self.val["constant_"]))
