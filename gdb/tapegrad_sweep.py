@@ -135,7 +135,7 @@ stops just after the loop. `tapegrad-node i` shows the node in full."""
         path, loop, after, text = backward_lines()
         node_stop, end_stop = _LoopStop(path, loop), _EndStop(path, after)
         try:
-            gdb.execute("continue", from_tty)
+            gdb.execute("continue", False)  # no "Continuing.": the stop is ours to report
         finally:
             node, reached_end = node_stop.node, end_stop.reached
             node_stop.delete()
