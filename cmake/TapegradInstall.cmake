@@ -5,7 +5,9 @@
 #   lib/cmake/tapegrad/                     tapegradConfig.cmake, tapegradConfigVersion.cmake,
 #                                           tapegradTargets.cmake (tapegrad::autodiff, tapegrad::nn)
 #   lib/pkgconfig/tapegrad.pc               for pkg-config users
-#   share/tapegrad/gdb/                     the gdb pretty-printers
+#   share/tapegrad/gdb/                     the gdb pretty-printers, and
+#                                           tapegrad_gdb_autoload.cpp, which tapegrad::autodiff
+#                                           adds to each executable that links it (gdb/autoload.cmake)
 #   share/doc/tapegrad/                     LICENSE, README.md, CHANGELOG.md
 #
 # Components: tapegrad_runtime (shared libraries only) and tapegrad_development
@@ -149,6 +151,22 @@ if(IS_DIRECTORY "${PROJECT_SOURCE_DIR}/gdb")
     COMPONENT tapegrad_development
     FILES_MATCHING PATTERN "*.py"
     PATTERN "__pycache__" EXCLUDE)
+endif()
+# The printers inside every find_package(tapegrad) user's program, as inside
+# the build tree's: the exported tapegrad::autodiff compiles the installed
+# file into each executable that links it, so gdb loads them from the
+# program's .debug_gdb_scripts section.
+if(TAPEGRAD_GDB_AUTOLOAD)
+  install(FILES "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp"
+    DESTINATION "${TAPEGRAD_INSTALL_GDBDIR}"
+    COMPONENT tapegrad_development)
+  set(tapegrad_gdb_autoload "${TAPEGRAD_INSTALL_GDBDIR}/tapegrad_gdb_autoload.cpp")
+  if(NOT IS_ABSOLUTE "${TAPEGRAD_INSTALL_GDBDIR}")
+    set(tapegrad_gdb_autoload "$<INSTALL_PREFIX>/${tapegrad_gdb_autoload}")
+  endif()
+  target_sources(tapegrad_autodiff INTERFACE
+    "$<INSTALL_INTERFACE:$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${tapegrad_gdb_autoload}>>")
+  unset(tapegrad_gdb_autoload)
 endif()
 
 foreach(document IN ITEMS LICENSE README.md CHANGELOG.md)
