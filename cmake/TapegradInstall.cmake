@@ -72,6 +72,14 @@ endif()
 # (lib/cmake/fmt) next to ours; tapegradTargets.cmake names it as fmt::fmt and
 # find_dependency(fmt) finds that copy in the same prefix.
 
+# nn links zlib privately (the IDX reader). A shared libtapegrad_nn carries it
+# by itself; a static one leaves it to the consumer, so the package looks for
+# ZLIB::ZLIB that tapegradTargets.cmake names.
+set(TAPEGRAD_CONFIG_FIND_ZLIB "")
+if(TARGET tapegrad_nn AND NOT BUILD_SHARED_LIBS)
+  set(TAPEGRAD_CONFIG_FIND_ZLIB "find_dependency(ZLIB)")
+endif()
+
 install(EXPORT tapegradTargets
   NAMESPACE tapegrad::
   DESTINATION "${TAPEGRAD_INSTALL_CMAKEDIR}"
@@ -134,6 +142,16 @@ endif()
 set(TAPEGRAD_PC_REQUIRES "fmt")
 if(TAPEGRAD_FMT_VERSION MATCHES "^([0-9]+)")
   set(TAPEGRAD_PC_REQUIRES "fmt >= ${CMAKE_MATCH_1}, fmt < ${tapegrad_fmt_next_major}")
+endif()
+# zlib: private to a shared libtapegrad_nn; a static one needs -lz on every
+# link line (plain `pkg-config --libs` gives only Requires' flags).
+set(TAPEGRAD_PC_REQUIRES_PRIVATE "")
+if(TARGET tapegrad_nn)
+  if(BUILD_SHARED_LIBS)
+    set(TAPEGRAD_PC_REQUIRES_PRIVATE "zlib")
+  else()
+    string(APPEND TAPEGRAD_PC_REQUIRES ", zlib")
+  endif()
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/tapegrad.pc.in" "${PROJECT_BINARY_DIR}/tapegrad.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/tapegrad.pc"

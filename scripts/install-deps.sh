@@ -6,11 +6,11 @@
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(make libfmt-dev)
+packages=(make libfmt-dev zlib1g-dev)
 case "$purpose" in
   demo) ;;
-  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config) ;;
-  ci) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config
+  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config dataset-fashion-mnist) ;;
+  ci) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config dataset-fashion-mnist
                  clang clang-format clang-tidy libclang-rt-14-dev valgrind libadolc-dev) ;;
   *) echo "usage: $0 demo|test|ci" >&2; exit 2 ;;
 esac
