@@ -101,8 +101,9 @@ inline void plot_image_grid(std::span<const Captioned> images, std::size_t rows,
         c = end;
       }
     }
-    std::string group =
-        fmt::format("<g transform='translate({:.2f} {:.2f}) scale({})'>", x0, y0, scale);
+    std::string group = fmt::format(
+        "<g shape-rendering='crispEdges' transform='translate({:.2f} {:.2f}) scale({})'>", x0, y0,
+        scale);
     for (std::size_t level = 1; level < paths.size(); ++level)
       if (!paths[level].empty())
         fmt::format_to(std::back_inserter(group), "<path fill='#{0:x}{0:x}{0:x}' d='{1}'/>", level,
