@@ -149,6 +149,7 @@ int main(int argc, char** argv) try {
   double accuracy = 0.0, train_seconds = 0.0;
   for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
     fmt::print("epoch {}/{}\n", epoch, o.epochs);
+    std::fflush(stdout);
     demo::Progress progress(steps);
     const auto start = std::chrono::steady_clock::now();
     std::size_t seen = 0;
@@ -178,6 +179,7 @@ int main(int argc, char** argv) try {
     fmt::print("epoch {}/{}: {:.1f} s, {:.0f} images/s, test accuracy {:.1f}%\n", epoch, o.epochs,
                epoch_time.count(), static_cast<double>(train.size()) / epoch_time.count(),
                100.0 * accuracy);
+    std::fflush(stdout); // a log piped through tee shows each epoch as it ends
   }
 
   std::filesystem::create_directories(o.out);
