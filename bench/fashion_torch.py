@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The fashion demo's model in PyTorch, as a reference for its epoch time.
 
 MLP 784-128-10 (ReLU), softmax cross-entropy, Adam (lr 1e-3), batches of 64,
@@ -6,7 +6,7 @@ float32, one thread (torch.set_num_threads(1)), on Debian's
 dataset-fashion-mnist. Not part of the build or the tests: bench/README.md
 puts its epoch time beside tapegrad's.
 
-usage: python3 bench/fashion_torch.py [--epochs N] [--limit N] [--seed N] [--data DIR]
+usage: /usr/bin/python3 bench/fashion_torch.py [--epochs N] [--limit N] [--seed N] [--data DIR]
 """
 import argparse
 import gzip
@@ -14,23 +14,23 @@ import struct
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 
-def read_idx(path: Path) -> np.ndarray:
+def read_idx(path: Path) -> torch.Tensor:
     data = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
     _, _, kind, dims = struct.unpack(">BBBB", data[:4])
     assert kind == 0x08, f"{path}: not unsigned bytes"
     shape = struct.unpack(f">{dims}I", data[4 : 4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    body = bytearray(data[4 + 4 * dims :])
+    return torch.frombuffer(body, dtype=torch.uint8).reshape(shape)
 
 
 def load(folder: Path, prefix: str):
     images = read_idx(folder / f"{prefix}-images-idx3-ubyte.gz")
     labels = read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz")
-    x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
-    return x, torch.from_numpy(labels.astype(np.int64))
+    x = images.reshape(len(images), -1).to(torch.float32) / 255.0
+    return x, labels.to(torch.int64)
 
 
 def main() -> None:

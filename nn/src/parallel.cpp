@@ -15,6 +15,14 @@
 
 namespace tapegrad::nn::detail {
 
+namespace {
+/// Examples a replica records before each backward(). The fashion model's
+/// tape takes 1.24 MB per image: 8 images (10 MB per thread) stay in the
+/// L3 cache, 32 stream through memory. Per image, chunks of 8 ran 25-35%
+/// faster than 64 on one thread here (bench/README.md, "Fashion-MNIST").
+constexpr std::size_t chunk_size = 8;
+} // namespace
+
 Value example_loss(Loss loss, std::span<const Value> out, int label, std::size_t& correct) {
   if (loss == Loss::softmax_cross_entropy) {
     const auto best = std::max_element(out.begin(), out.end(),
@@ -88,24 +96,27 @@ void DataParallel::work(std::size_t k) {
   const std::span<const std::size_t> share =
       job_.batch.subspan(k * n / shares, (k + 1) * n / shares - k * n / shares);
   try {
-    if (share.empty()) {
-      std::fill(r.grads.begin(), r.grads.end(), 0.0);
-      return;
-    }
+    std::fill(r.grads.begin(), r.grads.end(), 0.0);
+    if (share.empty()) return;
     for (std::size_t j = 0; j < r.params.size(); ++j) r.params[j].set_value(job_.values[j]);
-    r.losses.clear();
-    for (const std::size_t i : share)
-      r.losses.push_back(example_loss(loss_, r.model.forward(job_.data->input(i)),
-                                      job_.data->labels[i], r.correct));
-    // This share's part of the batch's mean: the same 1/n as mean() gives.
-    const Value part = sum(r.losses) / static_cast<double>(n);
-    part.backward();
-    r.loss = part.value();
-    for (std::size_t j = 0; j < r.params.size(); ++j) r.grads[j] = r.params[j].grad();
+    // A few examples at a time: the tape of a chunk stays in the cache, where
+    // a whole share's would stream through memory (see chunk_size).
+    for (std::size_t first = 0; first < share.size(); first += chunk_size) {
+      r.losses.clear();
+      for (const std::size_t i : share.subspan(first, std::min(chunk_size, share.size() - first)))
+        r.losses.push_back(example_loss(loss_, r.model.forward(job_.data->input(i)),
+                                        job_.data->labels[i], r.correct));
+      // This chunk's part of the batch's mean: the same 1/n as mean() gives.
+      const Value part = sum(r.losses) / static_cast<double>(n);
+      part.backward();
+      r.loss += part.value();
+      for (std::size_t j = 0; j < r.params.size(); ++j) r.grads[j] += r.params[j].grad();
+      r.tape.rewind(r.mark);
+    }
   } catch (...) {
     r.error = std::current_exception();
+    r.tape.rewind(r.mark); // a failed share leaves no nodes behind
   }
-  r.tape.rewind(r.mark);
 }
 
 DataParallel::Result DataParallel::run(std::span<const double> values, const Dataset& data,

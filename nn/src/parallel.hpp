@@ -1,7 +1,8 @@
 // Internal to tapegrad::nn (not installed): the Trainer's data-parallel step.
 // Each of N replicas of the model lives on a Tape of its own; replica k
 // records share k of a mini-batch, differentiates the share's part of the
-// mean loss and keeps its gradient. Replica 0 runs on the calling thread, the
+// mean loss (in chunks of a few examples, so the tape stays in the cache) and
+// keeps its gradient. Replica 0 runs on the calling thread, the
 // others on persistent worker threads; the Trainer sums the gradients in
 // replica order, so a run is bit-identical for a given seed and thread count.
 #pragma once
@@ -47,7 +48,8 @@ public:
 
   /// Sets every replica's parameters to `values` (model.parameters() order),
   /// splits `batch` into contiguous shares, one per replica, and has each
-  /// replica record sum(share's losses) / batch.size() and run backward().
+  /// replica differentiate sum(share's losses) / batch.size(), a few
+  /// examples at a time (record, backward(), add the gradients, rewind).
   /// Rethrows the first replica's exception, if any, after all have finished.
   Result run(std::span<const double> values, const Dataset& data,
              std::span<const std::size_t> batch);
