@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -152,6 +153,7 @@ int main(int argc, char** argv) try {
     std::fflush(stdout);
     demo::Progress progress(steps);
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock(); // the process's CPU time, all threads
     std::size_t seen = 0;
     for (std::size_t k = 0; k < steps; ++k) {
       const nn::StepReport r = trainer.step();
@@ -161,6 +163,8 @@ int main(int argc, char** argv) try {
                       "images/s");
     }
     const std::chrono::duration<double> epoch_time = std::chrono::steady_clock::now() - start;
+    const double cpu_time =
+        static_cast<double>(std::clock() - cpu_start) / static_cast<double>(CLOCKS_PER_SEC);
     train_seconds += epoch_time.count();
 
     std::fill(confusion.begin(), confusion.end(), 0);
@@ -176,9 +180,9 @@ int main(int argc, char** argv) try {
         wrong.push_back(i);
     }
     accuracy = static_cast<double>(right) / static_cast<double>(test.size());
-    fmt::print("epoch {}/{}: {:.1f} s, {:.0f} images/s, test accuracy {:.1f}%\n", epoch, o.epochs,
-               epoch_time.count(), static_cast<double>(train.size()) / epoch_time.count(),
-               100.0 * accuracy);
+    fmt::print("epoch {}/{}: {:.1f} s (CPU {:.1f} s), {:.0f} images/s, test accuracy {:.1f}%\n",
+               epoch, o.epochs, epoch_time.count(), cpu_time,
+               static_cast<double>(train.size()) / epoch_time.count(), 100.0 * accuracy);
     std::fflush(stdout); // a log piped through tee shows each epoch as it ends
   }
 

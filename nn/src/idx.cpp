@@ -191,9 +191,9 @@ Dataset to_dataset(const IdxImages& images, std::span<const std::uint8_t> labels
 namespace {
 
 std::filesystem::path find_file(const std::filesystem::path& dir, std::string_view stem) {
-  const std::filesystem::path gz = dir / (std::string(stem) + ".gz");
+  std::filesystem::path gz = dir / (std::string(stem) + ".gz");
   if (std::filesystem::exists(gz)) return gz;
-  const std::filesystem::path raw = dir / std::string(stem);
+  std::filesystem::path raw = dir / std::string(stem);
   if (std::filesystem::exists(raw)) return raw;
   throw Error(fmt::format("tapegrad::nn: {} is missing from {} (neither {} nor {}). Debian's "
                           "dataset-fashion-mnist package provides all four files in {}/.",
