@@ -66,8 +66,7 @@ struct StepReport {
 class TAPEGRAD_NN_EXPORT Trainer {
 public:
   /// Throws tapegrad::Error if the data do not fit the model or the loss
-  /// (features vs inputs, classes vs outputs).
-  /// Throws tapegrad::Error if threads is 0.
+  /// (features vs inputs, classes vs outputs), or if options.threads is 0.
   Trainer(MLP& model, Optimizer& optimizer, const Dataset& data, TrainOptions options = {});
   ~Trainer();
   Trainer(Trainer&&) noexcept; ///< the worker threads move along
