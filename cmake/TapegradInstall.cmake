@@ -74,6 +74,15 @@ endif()
 # (lib/cmake/fmt) next to ours; tapegradTargets.cmake names it as fmt::fmt and
 # find_dependency(fmt) finds that copy in the same prefix.
 
+# nn links zlib (the IDX reader) and the threads library (the Trainer's
+# workers) privately. A shared libtapegrad_nn carries them by itself; a static
+# one leaves them to the consumer, so the package looks for the targets
+# Threads::Threads and ZLIB::ZLIB that tapegradTargets.cmake names.
+set(TAPEGRAD_CONFIG_STATIC_DEPENDENCIES "")
+if(TARGET tapegrad_nn AND NOT BUILD_SHARED_LIBS)
+  set(TAPEGRAD_CONFIG_STATIC_DEPENDENCIES "find_dependency(Threads)\nfind_dependency(ZLIB)")
+endif()
+
 install(EXPORT tapegradTargets
   NAMESPACE tapegrad::
   DESTINATION "${TAPEGRAD_INSTALL_CMAKEDIR}"
@@ -136,6 +145,18 @@ endif()
 set(TAPEGRAD_PC_REQUIRES "fmt")
 if(TAPEGRAD_FMT_VERSION MATCHES "^([0-9]+)")
   set(TAPEGRAD_PC_REQUIRES "fmt >= ${CMAKE_MATCH_1}, fmt < ${tapegrad_fmt_next_major}")
+endif()
+# zlib and threads: private to a shared libtapegrad_nn; a static one needs -lz
+# and -pthread on every link line (plain `pkg-config --libs` gives only
+# Requires' flags).
+set(TAPEGRAD_PC_REQUIRES_PRIVATE "")
+if(TARGET tapegrad_nn)
+  if(BUILD_SHARED_LIBS)
+    set(TAPEGRAD_PC_REQUIRES_PRIVATE "zlib")
+  else()
+    string(APPEND TAPEGRAD_PC_REQUIRES ", zlib")
+    string(APPEND TAPEGRAD_PC_LIBS " -pthread")
+  endif()
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/tapegrad.pc.in" "${PROJECT_BINARY_DIR}/tapegrad.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/tapegrad.pc"

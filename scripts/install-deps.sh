@@ -7,12 +7,14 @@
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(make libfmt-dev)
+packages=(make libfmt-dev zlib1g-dev)
 case "$purpose" in
   demo) ;;
   gdb) packages+=(gdb) ;;
-  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium) ;;
+  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium
+                   dataset-fashion-mnist) ;;
   ci) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium
+                 dataset-fashion-mnist
                  clang clang-format clang-tidy libclang-rt-14-dev valgrind libadolc-dev) ;;
   *) echo "usage: $0 demo|gdb|test|ci" >&2; exit 2 ;;
 esac
