@@ -190,7 +190,7 @@ if(TAPEGRAD_GDB_AUTOLOAD)
   unset(tapegrad_gdb_autoload)
 endif()
 
-foreach(document IN ITEMS LICENSE README.md CHANGELOG.md)
+foreach(document IN ITEMS LICENSE README.md CHANGELOG.md docs/api.md)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${document}")
     install(FILES "${PROJECT_SOURCE_DIR}/${document}"
       DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/tapegrad"

@@ -49,9 +49,12 @@ class ValuePrinter:
         except gdb.error:  # an optimized build's argument: gdb has no value
             return "<optimized out>"
         if int(tape) == 0:
-            if generation == 1:  # Value::constant_generation
-                return "<constant %s>" % shortest(float(self.val["constant_"]))
-            return "<empty Value>"
+            # No tape: a constant, its double's bits in index_ and generation_,
+            # or the empty handle's pattern (Value::empty_bits).
+            bits = (generation << 32) | index
+            if bits == 0x7FF4E0E0E0E0E0E0:
+                return "<empty Value>"
+            return "<constant %s>" % shortest(struct.unpack("<d", struct.pack("<Q", bits))[0])
         try:
             view = TapeView(tape)
             if not view.is_live(index, generation):

@@ -216,6 +216,51 @@ void Tape::check_forward(Index node) {
   throw Error(message);
 }
 
+Op Tape::define_op(std::string_view name) {
+  const bool word =
+      !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+      });
+  if (!word)
+    throw Error(fmt::format("tapegrad: define_op(\"{}\"): an op's name is 1 to 32 letters, digits "
+                            "or '_' (it is printed in tables, DOT files and web pages as it is). "
+                            "Choose a name such as \"softsign\".",
+                            name));
+  const auto known = std::find(op_names_.begin(), op_names_.end(), name);
+  if (known != op_names_.end())
+    return static_cast<Op>(first_custom_op + (known - op_names_.begin()));
+  if (op_names_.size() == 256 - first_custom_op)
+    throw Error(fmt::format("tapegrad: define_op(\"{}\"): this tape already has {} ops of its "
+                            "own, the most it can name. Reuse a name for ops that print alike.",
+                            name, op_names_.size()));
+  op_names_.emplace_back(name);
+  return static_cast<Op>(first_custom_op + op_names_.size() - 1);
+}
+
+std::string_view Tape::op_name(Op op) const noexcept {
+  if (!is_custom(op)) return tapegrad::op_name(op);
+  const std::size_t k = static_cast<std::uint8_t>(op) - first_custom_op;
+  return k < op_names_.size() ? std::string_view(op_names_[k]) : std::string_view("?");
+}
+
+void Tape::check_op(Op op) {
+  if (op == Op::leaf && operand_size_ != first_operand_[size_]) {
+    drop_pending_operands();
+    throw Error("tapegrad: finish_node(Op::leaf, ...) after push_operand(): a leaf is a variable "
+                "and has no operands (set_value() would change it under the nodes that use "
+                "them). Record an operation of your own with an op code from define_op(\"name\").");
+  }
+  if (is_custom(op) && static_cast<std::size_t>(static_cast<std::uint8_t>(op) - first_custom_op) >=
+                           op_names_.size()) {
+    drop_pending_operands();
+    throw Error(fmt::format("tapegrad: finish_node() with op code {}, which define_op() did not "
+                            "give on this tape. Get the code of an op of your own from "
+                            "tape.define_op(\"name\").",
+                            static_cast<int>(op)));
+  }
+}
+
 Value Tape::finish_rare_node(Op op, double value) {
   if (size_ == node_room() || size_ >= max_size_) grow_nodes(1); // throws when full
   const Value v = append_node(op, value);

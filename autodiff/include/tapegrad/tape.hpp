@@ -127,6 +127,15 @@ public:
 
   // --- Recording (used by the operations; also how to add your own) ---------
 
+  /// An op code for an operation of your own, printed as `name` wherever a
+  /// node is shown (the table, the trace, DOT, the browser page, gdb, anomaly
+  /// messages). `name` is 1 to 32 letters, digits or '_'; the same name gives
+  /// the same code. Up to 128 names per tape; clear() and rewind() keep them.
+  Op define_op(std::string_view name);
+  /// The name `op` prints as on this tape: a built-in's ("mul") or a
+  /// define_op() name.
+  [[nodiscard]] std::string_view op_name(Op op) const noexcept;
+
   /// Appends operand `a` with local partial d(new node)/d(a) to the node being
   /// built and returns a's value. Call once per operand, then finish_node().
   /// A constant `a` is skipped (nothing flows back to it). A stale, foreign or
@@ -178,6 +187,7 @@ private:
   Value record_rare(Op op, double value, Value a, double da, Value b, double db);
   Value append_node(Op op, double value);
   Value finish_rare_node(Op op, double value);
+  void check_op(Op op);
   void watch_sweep(Index out);
   void watch_step(Index node, double upstream);
   void drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
@@ -206,6 +216,8 @@ private:
   std::size_t graded_ = 0;
   /// Names of the few named nodes, sorted by node index.
   std::vector<std::pair<Index, std::string>> names_;
+  /// define_op()'s names: op code first_custom_op + k prints as op_names_[k].
+  std::vector<std::string> op_names_;
 
   /// The generation new nodes are recorded in. A new one begins with the tape
   /// and with each clear() and rewind(), drawn from one process-wide counter.
@@ -257,6 +269,9 @@ inline double Tape::push_operand(Value a, double partial) {
 }
 
 inline Value Tape::finish_node(Op op, double value) {
+  // A leaf with operands, or a code define_op() never gave, is refused (for
+  // a built-in op the compiler drops this test: op is a constant).
+  if (op == Op::leaf || is_custom(op)) check_op(op);
   // The rare cases (no room, a full tape, anomaly mode) out of line, so that
   // this stays a handful of stores that the compiler inlines everywhere.
   if (size_ == node_room() || size_ >= max_size_ || detect_anomaly_)
