@@ -204,13 +204,15 @@ bool Tape::check_operands(std::span<const Value> vs) {
   // highest of them is still live, so is every one below it.
   if (vs.empty()) return true;
   const Value& first = vs.front();
-  bool one_generation = true;
+  const auto tape = reinterpret_cast<std::uintptr_t>(first.tape_);
+  std::uintptr_t differs = 0; // XOR and OR rather than == and &&: the loop vectorises
   Index top = 0;
   for (const Value& v : vs) {
-    one_generation &= (v.tape_ == first.tape_) & (v.generation_ == first.generation_);
+    differs |=
+        (reinterpret_cast<std::uintptr_t>(v.tape_) ^ tape) | (v.generation_ ^ first.generation_);
     top = std::max(top, v.index_);
   }
-  if (one_generation && is_live(Value(first.tape_, top, first.generation_))) return true;
+  if (differs == 0 && is_live(Value(first.tape_, top, first.generation_))) return true;
   bool nodes_only = true; // else handle by handle: constants, or one that cannot be used
   for (const Value& v : vs)
     if (!is_live(v)) {
