@@ -9,6 +9,7 @@
 #include "tapegrad/arithmetic.hpp"
 #include "tapegrad/error.hpp"
 #include "tapegrad/exponential.hpp"
+#include "tapegrad/functional.hpp"
 #include "tapegrad/functions.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/graphviz.hpp"
