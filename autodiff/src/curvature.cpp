@@ -74,12 +74,22 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
   const auto args = tape.operands(node);
   const auto ps = tape.partials(node);
   const double y = tape.value(node);
+  // Adds adjoint × (c0, c1) to operands a0 and a1; once, summed, when they
+  // are one node (x*x, x/x), so that terms which cancel do so before a
+  // small one already there could be absorbed.
+  const auto add = [&](Index a0, Index a1, double c0, double c1) {
+    if (a0 == a1) {
+      adj_dot[a0] += adjoint * (c0 + c1);
+    } else {
+      adj_dot[a0] += adjoint * c0;
+      adj_dot[a1] += adjoint * c1;
+    }
+  };
   // Two-operand rules: H = [[h00, h01], [h01, h11]].
   const auto binary = [&](double h00, double h01, double h11) {
     if (args.size() != 2) throw_arity(tape, node, 2);
     const double t0 = tangent[args[0]], t1 = tangent[args[1]];
-    adj_dot[args[0]] += adjoint * (times(h00, t0) + times(h01, t1));
-    adj_dot[args[1]] += adjoint * (times(h01, t0) + times(h11, t1));
+    add(args[0], args[1], times(h00, t0) + times(h01, t1), times(h01, t0) + times(h11, t1));
   };
   double d2 = 0.0; // the one-operand rules set it, then break
   // The one-operand rules read p and x() only once the count is known to be 1.
@@ -117,10 +127,14 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
   case Op::mul: // d²(ab)/da db = 1, d²/da² = d²/db² = 0
     binary(0.0, 1.0, 0.0);
     return;
-  case Op::div: { // q = a/b: d²/da² = 0, d²/da db = -1/b², d²/db² = 2a/b³ = -2 p_b / b
+  case Op::div: { // q = a/b: d²/da² = 0, d²/da db = -1/b², d²/db² = 2a/b³
+    // H·t = (-t_b/b², (-t_a + 2q t_b)/b²), written with u = (t_a - q t_b)/b,
+    // q's own tangent, as (-t_b/b², -u/b + q t_b/b²): for x/x (q = 1, u = 0)
+    // the two then cancel exactly instead of leaving rounding of size 1/x².
     if (args.size() != 2) throw_arity(tape, node, 2);
-    const double b = tape.value(args[1]);
-    binary(0.0, -ps[0] * ps[0], -2.0 * ps[1] / b);
+    const double b = tape.value(args[1]), ta = tangent[args[0]], tb = tangent[args[1]];
+    const double u = (ta - y * tb) / b, tb_bb = tb / b / b;
+    add(args[0], args[1], -tb_bb, y * tb_bb - u / b);
     return;
   }
   case Op::pow: { // y = a^b
