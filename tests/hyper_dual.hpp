@@ -32,7 +32,13 @@ inline HD operator*(HD a, HD b) {
           a.d12 * b.v + a.d1 * b.d2 + a.d2 * b.d1 + a.v * b.d12};
 }
 inline HD reciprocal(HD a) { return chain(a, 1 / a.v, -1 / (a.v * a.v), 2 / (a.v * a.v * a.v)); }
-inline HD operator/(HD a, HD b) { return a * reciprocal(b); }
+/// q = a/b from a = q b: the parts of q by the product rule solved for them
+/// (so x/x has parts exactly 0, as the engine's 1/b and -q/b give).
+inline HD operator/(HD a, HD b) {
+  const double q = a.v / b.v;
+  const double d1 = (a.d1 - q * b.d1) / b.v, d2 = (a.d2 - q * b.d2) / b.v;
+  return {q, d1, d2, (a.d12 - q * b.d12 - d1 * b.d2 - d2 * b.d1) / b.v};
+}
 inline HD operator+(HD a, double c) { return a + constant(c); }
 inline HD operator+(double c, HD a) { return constant(c) + a; }
 inline HD operator-(HD a, double c) { return a - constant(c); }
@@ -110,4 +116,22 @@ inline HD fmax(HD a, HD b) { return a.v >= b.v ? a : b; } // away from ties
 inline HD fmin(HD a, HD b) { return a.v <= b.v ? a : b; }
 inline HD max_of(HD a, HD b) { return fmax(a, b); }
 
+} // namespace check
+
+namespace check {
+inline HD& operator+=(HD& a, HD b) { return a = a + b; }
+inline HD& operator-=(HD& a, HD b) { return a = a - b; }
+inline HD& operator*=(HD& a, HD b) { return a = a * b; }
+inline HD& operator/=(HD& a, HD b) { return a = a / b; }
+inline HD& operator+=(HD& a, double c) { return a = a + c; }
+inline HD& operator-=(HD& a, double c) { return a = a - c; }
+inline HD& operator*=(HD& a, double c) { return a = a * c; }
+inline HD& operator/=(HD& a, double c) { return a = a / c; }
+
+/// f(a, b) from its value, gradient (fa, fb) and Hessian (faa, fab, fbb).
+inline HD chain2(HD a, HD b, double f, double fa, double fb, double faa, double fab, double fbb) {
+  return {f, fa * a.d1 + fb * b.d1, fa * a.d2 + fb * b.d2,
+          fa * a.d12 + fb * b.d12 + faa * a.d1 * a.d2 + fab * (a.d1 * b.d2 + a.d2 * b.d1) +
+              fbb * b.d1 * b.d2};
+}
 } // namespace check
