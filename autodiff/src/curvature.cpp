@@ -59,21 +59,21 @@ double inverse_square_radius(double t, double w, double q) {
 /// 0 gradient passes nothing back through an infinite partial).
 double times(double h, double t) { return t == 0.0 ? 0.0 : h * t; }
 
-[[noreturn]] void throw_arity(const Tape& tape, Index node, std::size_t expected) {
+[[noreturn]] void throw_arity(const TapeView& tape, Index node, std::size_t expected) {
   throw Error(fmt::format("tapegrad: node #{} ({}) has {} operands; the second derivative of {} "
                           "has {}. Was it recorded by hand (push_operand/finish_node)? Record "
                           "it under an op whose rule fits it (Op::sum for any linear node).",
-                          node, op_name(tape.op(node)), tape.operands(node).size(),
-                          op_name(tape.op(node)), expected));
+                          node, op_name(tape.ops[node]), tape.operands(node).size(),
+                          op_name(tape.ops[node]), expected));
 }
 
 } // namespace
 
-void add_curvature(const Tape& tape, Index node, double adjoint, const double* tangent,
+void add_curvature(const TapeView& tape, Index node, double adjoint, const double* tangent,
                    double* adj_dot) {
   const auto args = tape.operands(node);
   const auto ps = tape.partials(node);
-  const double y = tape.value(node);
+  const double y = tape.values[node];
   // Adds adjoint × (c0, c1) to operands a0 and a1; once, summed, when they
   // are one node (x*x, x/x), so that terms which cancel do so before a
   // small one already there could be absorbed.
@@ -94,8 +94,8 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
   double d2 = 0.0; // the one-operand rules set it, then break
   // The one-operand rules read p and x() only once the count is known to be 1.
   const double p = args.size() == 1 ? ps[0] : nan;
-  const auto x = [&] { return args.size() == 1 ? tape.value(args[0]) : nan; };
-  switch (tape.op(node)) {
+  const auto x = [&] { return args.size() == 1 ? tape.values[args[0]] : nan; };
+  switch (tape.ops[node]) {
   // Linear or piecewise linear: no curvature. relu, abs, fmin, fmax, clamp and
   // max are linear on each side of a kink (their second derivative at it is a
   // Dirac delta, which no sweep can return); floor & co. are steps.
@@ -132,7 +132,7 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
     // q's own tangent, as (-t_b/b², -u/b + q t_b/b²): for x/x (q = 1, u = 0)
     // the two then cancel exactly instead of leaving rounding of size 1/x².
     if (args.size() != 2) throw_arity(tape, node, 2);
-    const double b = tape.value(args[1]), ta = tangent[args[0]], tb = tangent[args[1]];
+    const double b = tape.values[args[1]], ta = tangent[args[0]], tb = tangent[args[1]];
     const double u = (ta - y * tb) / b, tb_bb = tb / b / b;
     add(args[0], args[1], -tb_bb, y * tb_bb - u / b);
     return;
@@ -142,7 +142,7 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
     // Where the first derivatives are 0 by convention (d/da at b = 0, d/db where
     // y = 0) their derivatives along that convention are 0 too.
     if (args.size() != 2) throw_arity(tape, node, 2);
-    const double a = tape.value(args[0]), b = tape.value(args[1]);
+    const double a = tape.values[args[0]], b = tape.values[args[1]];
     const double haa = b == 0.0 ? 0.0 : b * (b - 1.0) * std::pow(a, b - 2.0);
     const double hab = y == 0.0 ? 0.0 : std::pow(a, b - 1.0) * (1.0 + b * std::log(a));
     const double hbb = y == 0.0 ? 0.0 : ps[1] * std::log(a);
@@ -168,8 +168,8 @@ void add_curvature(const Tape& tape, Index node, double adjoint, const double* t
     // (reductions.cpp records the others as dot_c, or singly); a pair is known
     // by its partials: w_i's is x_i's value and x_i's is w_i's.
     for (std::size_t j = 0; j < args.size(); ++j) {
-      if (j + 1 < args.size() && ps[j] == tape.value(args[j + 1]) &&
-          ps[j + 1] == tape.value(args[j])) {
+      if (j + 1 < args.size() && ps[j] == tape.values[args[j + 1]] &&
+          ps[j + 1] == tape.values[args[j]]) {
         adj_dot[args[j]] += adjoint * tangent[args[j + 1]];
         adj_dot[args[j + 1]] += adjoint * tangent[args[j]];
         ++j;

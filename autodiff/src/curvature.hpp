@@ -5,7 +5,7 @@
 // wrong number.
 #pragma once
 
-#include "tapegrad/tape.hpp"
+#include "tape_view.hpp"
 
 namespace tapegrad::detail {
 
@@ -14,7 +14,7 @@ namespace tapegrad::detail {
 /// for every operand j. `tangent` and `adj_dot` are indexed by node. Throws
 /// an Error for a node whose operand count its op's rule cannot read (a node
 /// recorded by hand with push_operand/finish_node under a misleading op).
-void add_curvature(const Tape& tape, Index node, double adjoint, const double* tangent,
+void add_curvature(const TapeView& tape, Index node, double adjoint, const double* tangent,
                    double* adj_dot);
 
 } // namespace tapegrad::detail

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "curvature.hpp"
+#include "tape_view.hpp"
 #include "tapegrad/error.hpp"
 
 namespace tapegrad {
@@ -57,8 +58,8 @@ double times(double p, double t) { return t == 0.0 ? 0.0 : p * t; }
 std::size_t span_of(Value out) { return static_cast<std::size_t>(out.index()) + 1; }
 
 /// g = d out / d node for nodes 0 .. out: backward()'s loop, into `g`.
-void adjoint_sweep(const Tape& tape, Index out, std::vector<double>& g) {
-  std::fill(g.begin(), g.end(), 0.0);
+void adjoint_sweep(const TapeView& tape, Index out, std::vector<double>& g) {
+  std::fill_n(g.begin(), out + 1, 0.0);
   g[out] = 1.0;
   for (Index i = out + 1; i-- > 0;) {
     const double gi = g[i];
@@ -69,25 +70,30 @@ void adjoint_sweep(const Tape& tape, Index out, std::vector<double>& g) {
   }
 }
 
-/// t = the tangent of every node 0 .. last when the inputs move along v.
-void tangent_sweep(const Tape& tape, std::size_t count, std::span<const Value> inputs,
+/// t = the tangent of every node 0 .. count - 1 when the inputs move along v.
+/// Each t[i] is written (no zeroing first): a leaf's is its seed or 0.
+void tangent_sweep(const TapeView& tape, std::size_t count, std::span<const Value> inputs,
                    std::span<const double> v, std::vector<double>& t) {
-  std::fill(t.begin(), t.end(), 0.0);
-  for (std::size_t k = 0; k < inputs.size(); ++k) t[inputs[k].index()] += v[k]; // leaves
+  std::vector<std::pair<Index, double>> seeds; // by node, to meet them in order
+  seeds.reserve(inputs.size());
+  for (std::size_t k = 0; k < inputs.size(); ++k) seeds.emplace_back(inputs[k].index(), v[k]);
+  std::sort(seeds.begin(), seeds.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto next = seeds.begin();
   for (Index i = 0; i < count; ++i) {
     const auto args = tape.operands(i);
-    if (args.empty()) continue; // a leaf keeps its seed
     const auto ps = tape.partials(i);
     double ti = 0.0;
     for (std::size_t k = 0; k < args.size(); ++k) ti += times(ps[k], t[args[k]]);
+    for (; next != seeds.end() && next->first == i; ++next) ti += next->second; // a leaf
     t[i] = ti;
   }
 }
 
 /// h = the tangent of the adjoints, given the adjoints g and the tangents t.
-void adjoint_tangent_sweep(const Tape& tape, Index out, const std::vector<double>& g,
+void adjoint_tangent_sweep(const TapeView& tape, Index out, const std::vector<double>& g,
                            const std::vector<double>& t, std::vector<double>& h) {
-  std::fill(h.begin(), h.end(), 0.0);
+  std::fill_n(h.begin(), out + 1, 0.0);
   for (Index i = out + 1; i-- > 0;) {
     const double gi = g[i], hi = h[i];
     if (gi == 0.0 && hi == 0.0) continue;
@@ -100,10 +106,10 @@ void adjoint_tangent_sweep(const Tape& tape, Index out, const std::vector<double
 }
 
 /// Adjoints and their tangents in one reverse loop (hvp's, one direction).
-void second_order_sweep(const Tape& tape, Index out, const std::vector<double>& t,
+void second_order_sweep(const TapeView& tape, Index out, const std::vector<double>& t,
                         std::vector<double>& g, std::vector<double>& h) {
-  std::fill(g.begin(), g.end(), 0.0);
-  std::fill(h.begin(), h.end(), 0.0);
+  std::fill_n(g.begin(), out + 1, 0.0);
+  std::fill_n(h.begin(), out + 1, 0.0);
   g[out] = 1.0;
   for (Index i = out + 1; i-- > 0;) {
     const double gi = g[i], hi = h[i];
@@ -121,10 +127,16 @@ void second_order_sweep(const Tape& tape, Index out, const std::vector<double>& 
 } // namespace
 
 std::vector<double> gradient_on(const Tape& tape, Value out, std::span<const Value> inputs) {
+  SweepMemory memory;
+  return gradient_on(tape, out, inputs, memory);
+}
+
+std::vector<double> gradient_on(const Tape& tape, Value out, std::span<const Value> inputs,
+                                SweepMemory& memory) {
   check_inputs(tape, inputs, "gradient");
   if (!check_output(tape, out, "gradient")) return std::vector<double>(inputs.size(), 0.0);
-  std::vector<double> g(span_of(out));
-  adjoint_sweep(tape, out.index(), g);
+  std::vector<double>& g = memory.grown(memory.adjoint_, span_of(out));
+  adjoint_sweep(TapeView(tape), out.index(), g);
   std::vector<double> result(inputs.size(), 0.0);
   for (std::size_t k = 0; k < inputs.size(); ++k)
     if (inputs[k].index() <= out.index()) result[k] = g[inputs[k].index()];
@@ -133,6 +145,12 @@ std::vector<double> gradient_on(const Tape& tape, Value out, std::span<const Val
 
 std::vector<double> hvp_on(const Tape& tape, Value out, std::span<const Value> inputs,
                            std::span<const double> v) {
+  SweepMemory memory;
+  return hvp_on(tape, out, inputs, v, memory);
+}
+
+std::vector<double> hvp_on(const Tape& tape, Value out, std::span<const Value> inputs,
+                           std::span<const double> v, SweepMemory& memory) {
   if (v.size() != inputs.size())
     throw Error(fmt::format("tapegrad: hvp_on: {} inputs and a direction v of length {}. Pass "
                             "one coordinate of v per input.",
@@ -141,7 +159,9 @@ std::vector<double> hvp_on(const Tape& tape, Value out, std::span<const Value> i
   if (!check_output(tape, out, "hvp")) return std::vector<double>(inputs.size(), 0.0);
   // Inputs recorded after `out` cannot change it: they are left out of the sweep.
   const std::size_t n = span_of(out);
-  std::vector<double> t(n), g(n), h(n);
+  std::vector<double>& t = memory.grown(memory.tangent_, n);
+  std::vector<double>& g = memory.grown(memory.adjoint_, n);
+  std::vector<double>& h = memory.grown(memory.adjoint_tangent_, n);
   std::vector<Value> within;
   std::vector<double> v_within;
   for (std::size_t k = 0; k < inputs.size(); ++k)
@@ -149,8 +169,8 @@ std::vector<double> hvp_on(const Tape& tape, Value out, std::span<const Value> i
       within.push_back(inputs[k]);
       v_within.push_back(v[k]);
     }
-  tangent_sweep(tape, n, within, v_within, t);
-  second_order_sweep(tape, out.index(), t, g, h);
+  tangent_sweep(TapeView(tape), n, within, v_within, t);
+  second_order_sweep(TapeView(tape), out.index(), t, g, h);
   std::vector<double> result(inputs.size(), 0.0);
   for (std::size_t k = 0; k < inputs.size(); ++k)
     if (inputs[k].index() < n) result[k] = h[inputs[k].index()];
@@ -164,12 +184,12 @@ std::vector<double> hessian_on(const Tape& tape, Value out, std::span<const Valu
   if (!check_output(tape, out, "hessian")) return hessian;
   const std::size_t n = span_of(out);
   std::vector<double> t(n), g(n), h(n);
-  adjoint_sweep(tape, out.index(), g);
+  adjoint_sweep(TapeView(tape), out.index(), g);
   for (std::size_t j = 0; j < dim; ++j) {
     if (inputs[j].index() >= n) continue; // recorded after out: a row of 0
     const double one = 1.0;
-    tangent_sweep(tape, n, std::span(&inputs[j], 1), std::span(&one, 1), t);
-    adjoint_tangent_sweep(tape, out.index(), g, t, h);
+    tangent_sweep(TapeView(tape), n, std::span(&inputs[j], 1), std::span(&one, 1), t);
+    adjoint_tangent_sweep(TapeView(tape), out.index(), g, t, h);
     for (std::size_t i = 0; i < dim; ++i)
       if (inputs[i].index() < n) hessian[i * dim + j] = h[inputs[i].index()];
   }
@@ -203,7 +223,7 @@ std::vector<double> jacobian_on(const Tape& tape, std::span<const Value> outs,
     for (std::size_t j = 0; j < cols; ++j) {
       if (inputs[j].index() >= n) continue;
       const double one = 1.0;
-      tangent_sweep(tape, n, std::span(&inputs[j], 1), std::span(&one, 1), work);
+      tangent_sweep(TapeView(tape), n, std::span(&inputs[j], 1), std::span(&one, 1), work);
       for (std::size_t i = 0; i < rows; ++i)
         if (on_tape[i]) jacobian[i * cols + j] = work[outs[i].index()];
     }
@@ -211,11 +231,20 @@ std::vector<double> jacobian_on(const Tape& tape, std::span<const Value> outs,
   }
   for (std::size_t i = 0; i < rows; ++i) { // reverse: one adjoint sweep per output gives a row
     if (!on_tape[i]) continue;
-    adjoint_sweep(tape, outs[i].index(), work); // zeroes all n, sweeps 0 .. out
+    adjoint_sweep(TapeView(tape), outs[i].index(), work); // zeroes all n, sweeps 0 .. out
     for (std::size_t j = 0; j < cols; ++j)
       if (inputs[j].index() <= outs[i].index()) jacobian[i * cols + j] = work[inputs[j].index()];
   }
   return jacobian;
+}
+
+std::vector<double>& SweepMemory::grown(std::vector<double>& column, std::size_t nodes) {
+  if (column.size() < nodes) column.resize(nodes);
+  return column;
+}
+
+std::size_t SweepMemory::bytes() const noexcept {
+  return sizeof(double) * (tangent_.capacity() + adjoint_.capacity() + adjoint_tangent_.capacity());
 }
 
 namespace detail {

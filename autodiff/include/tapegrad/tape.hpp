@@ -145,6 +145,7 @@ public:
 
 private:
   friend class Value;
+  friend struct TapeView; // the second-order sweeps read the columns (src/tape_view.hpp)
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                               std::span<const Value> b, std::span<Value> out);
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const double> x,
