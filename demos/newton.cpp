@@ -110,6 +110,8 @@ void plot(std::span<const double> newton, std::span<const double> descent,
   };
   series(descent, "#1f5fa8");
   series(newton, "#c0392b");
+  for (std::size_t k = 0; k < newton.size(); ++k) // its few iterations, visible at this scale
+    svg.circle(left + plot_w * static_cast<double>(k) / last, py(newton[k]), 3, "#c0392b", "white");
   svg.line(left, top + plot_h, left + plot_w, top + plot_h, "#444");
   svg.text(left, top - 16, "logistic regression on the moons: gradient norm", 15);
   svg.text(left + plot_w, top - 16, "Newton (hessian)", 12, "end", "#c0392b");
