@@ -4,6 +4,7 @@
 // Each operator computes its value and the local partial derivative of the
 // result with respect to each Value operand, and records both on the tape. A
 // double operand is a constant: it is folded into the node, never recorded.
+// + and - are linear (second derivative 0); * and / give theirs below.
 #pragma once
 
 #include "tapegrad/tape.hpp"
@@ -28,7 +29,7 @@ inline Value operator-(Value a, double c) { return record(Op::add_c, a.value() -
 /// c - a.   d/da = -1
 inline Value operator-(double c, Value a) { return record(Op::c_sub, c - a.value(), a, -1.0); }
 
-/// a * b.   d/da = b, d/db = a
+/// a * b.   d/da = b, d/db = a;   d²/da db = 1, d²/da² = d²/db² = 0
 inline Value operator*(Value a, Value b) {
   const double x = a.value(), y = b.value();
   return record(Op::mul, x * y, a, y, b, x);
@@ -38,7 +39,7 @@ inline Value operator*(Value a, double c) { return record(Op::mul_c, a.value() *
 /// c * a.   d/da = c
 inline Value operator*(double c, Value a) { return a * c; }
 
-/// a / b.   d/da = 1/b, d/db = -a/b^2
+/// a / b.   d/da = 1/b, d/db = -a/b^2;   d²/da² = 0, d²/da db = -1/b², d²/db² = 2a/b³
 inline Value operator/(Value a, Value b) {
   const double x = a.value(), y = b.value();
   const double q = x / y;
@@ -46,7 +47,7 @@ inline Value operator/(Value a, Value b) {
 }
 /// a / c.   d/da = 1/c
 inline Value operator/(Value a, double c) { return record(Op::mul_c, a.value() / c, a, 1.0 / c); }
-/// c / a.   d/da = -c/a^2
+/// c / a.   d/da = -c/a^2;   d²/da² = 2c/a³
 inline Value operator/(double c, Value a) {
   const double x = a.value();
   const double q = c / x;
