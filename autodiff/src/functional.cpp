@@ -71,21 +71,16 @@ void adjoint_sweep(const TapeView& tape, Index out, std::vector<double>& g) {
 }
 
 /// t = the tangent of every node 0 .. count - 1 when the inputs move along v.
-/// Each t[i] is written (no zeroing first): a leaf's is its seed or 0.
 void tangent_sweep(const TapeView& tape, std::size_t count, std::span<const Value> inputs,
                    std::span<const double> v, std::vector<double>& t) {
-  std::vector<std::pair<Index, double>> seeds; // by node, to meet them in order
-  seeds.reserve(inputs.size());
-  for (std::size_t k = 0; k < inputs.size(); ++k) seeds.emplace_back(inputs[k].index(), v[k]);
-  std::sort(seeds.begin(), seeds.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  auto next = seeds.begin();
+  std::fill_n(t.begin(), count, 0.0); // a leaf's tangent: 0, or its seed
+  for (std::size_t k = 0; k < inputs.size(); ++k) t[inputs[k].index()] += v[k];
   for (Index i = 0; i < count; ++i) {
     const auto args = tape.operands(i);
+    if (args.empty()) continue;
     const auto ps = tape.partials(i);
     double ti = 0.0;
     for (std::size_t k = 0; k < args.size(); ++k) ti += times(ps[k], t[args[k]]);
-    for (; next != seeds.end() && next->first == i; ++next) ti += next->second; // a leaf
     t[i] = ti;
   }
 }
