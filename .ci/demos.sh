@@ -13,6 +13,9 @@ for demo in "$build"/demos/*; do
   # Demos that train or write files take flags: keep them short, write to $out.
   usage=$("$demo" --help 2>/dev/null || true)
   if grep -q -- "--steps" <<<"$usage"; then args+=(--steps 5); fi
+  # Demos on a real data set: a small slice of it, one pass.
+  if grep -q -- "--limit" <<<"$usage"; then args+=(--limit 500 --epochs 1); fi
+  if grep -q -- "--test-limit" <<<"$usage"; then args+=(--test-limit 500); fi
   if grep -q -- "--out" <<<"$usage"; then args+=(--out "$out/$name"); fi
   echo "--- $name ${args[*]}"
   "$@" "$demo" "${args[@]}" >"$out/$name.log" 2>&1 || { cat "$out/$name.log"; echo "demo $name failed"; exit 1; }

@@ -23,8 +23,19 @@ printf '\x03\x00\x08\x04\x02\x00\x01\x02\x1b\x03\x1c\x04\x23\x02\x00\x01\x02\x24
   >"$work/seeds/engine_fuzz/b"
 printf '\x02\x0c\x0d\x1a\x00\x01\x15\x02\x17\x03\x21\x04\x13\x05\x06' >"$work/seeds/engine_fuzz/c"
 
+# IDX seeds: the first byte picks images (even) or labels (odd); then a raw
+# file of two 2x3 images, a label file, and both gzipped.
+mkdir -p "$work/seeds/idx_fuzz"
+printf '\x00\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x03\x00\x10\x20\x30\x40\x50\x60\x70\x80\x90\xa0\xff' \
+  >"$work/seeds/idx_fuzz/images"
+printf '\x01\x00\x00\x08\x01\x00\x00\x00\x03\x07\x00\x09' >"$work/seeds/idx_fuzz/labels"
+for kind in images labels; do
+  { head -c 1 "$work/seeds/idx_fuzz/$kind"; tail -c +2 "$work/seeds/idx_fuzz/$kind" | gzip -9n; } \
+    >"$work/seeds/idx_fuzz/$kind.gz"
+done
+
 status=0
-for target in engine_fuzz model_loader_fuzz csv_fuzz; do
+for target in engine_fuzz model_loader_fuzz csv_fuzz idx_fuzz; do
   binary=build/fuzz/fuzz/$target
   [ -x "$binary" ] || { echo "missing $binary"; exit 1; }
   corpus=$work/corpus/$target

@@ -5,7 +5,9 @@
 #   lib/cmake/tapegrad/                     tapegradConfig.cmake, tapegradConfigVersion.cmake,
 #                                           tapegradTargets.cmake (tapegrad::autodiff, tapegrad::nn)
 #   lib/pkgconfig/tapegrad.pc               for pkg-config users
-#   share/tapegrad/gdb/                     the gdb pretty-printers
+#   share/tapegrad/gdb/                     the gdb pretty-printers, and
+#                                           tapegrad_gdb_autoload.cpp, which tapegrad::autodiff
+#                                           adds to each executable that links it (gdb/autoload.cmake)
 #   share/doc/tapegrad/                     LICENSE, README.md, CHANGELOG.md
 #
 # Components: tapegrad_runtime (shared libraries only) and tapegrad_development
@@ -72,6 +74,15 @@ endif()
 # (lib/cmake/fmt) next to ours; tapegradTargets.cmake names it as fmt::fmt and
 # find_dependency(fmt) finds that copy in the same prefix.
 
+# nn links zlib (the IDX reader) and the threads library (the Trainer's
+# workers) privately. A shared libtapegrad_nn carries them by itself; a static
+# one leaves them to the consumer, so the package looks for the targets
+# Threads::Threads and ZLIB::ZLIB that tapegradTargets.cmake names.
+set(TAPEGRAD_CONFIG_STATIC_DEPENDENCIES "")
+if(TARGET tapegrad_nn AND NOT BUILD_SHARED_LIBS)
+  set(TAPEGRAD_CONFIG_STATIC_DEPENDENCIES "find_dependency(Threads)\nfind_dependency(ZLIB)")
+endif()
+
 install(EXPORT tapegradTargets
   NAMESPACE tapegrad::
   DESTINATION "${TAPEGRAD_INSTALL_CMAKEDIR}"
@@ -135,6 +146,18 @@ set(TAPEGRAD_PC_REQUIRES "fmt")
 if(TAPEGRAD_FMT_VERSION MATCHES "^([0-9]+)")
   set(TAPEGRAD_PC_REQUIRES "fmt >= ${CMAKE_MATCH_1}, fmt < ${tapegrad_fmt_next_major}")
 endif()
+# zlib and threads: private to a shared libtapegrad_nn; a static one needs -lz
+# and -pthread on every link line (plain `pkg-config --libs` gives only
+# Requires' flags).
+set(TAPEGRAD_PC_REQUIRES_PRIVATE "")
+if(TARGET tapegrad_nn)
+  if(BUILD_SHARED_LIBS)
+    set(TAPEGRAD_PC_REQUIRES_PRIVATE "zlib")
+  else()
+    string(APPEND TAPEGRAD_PC_REQUIRES ", zlib")
+    string(APPEND TAPEGRAD_PC_LIBS " -pthread")
+  endif()
+endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/tapegrad.pc.in" "${PROJECT_BINARY_DIR}/tapegrad.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/tapegrad.pc"
   DESTINATION "${TAPEGRAD_INSTALL_PKGCONFIGDIR}"
@@ -150,8 +173,24 @@ if(IS_DIRECTORY "${PROJECT_SOURCE_DIR}/gdb")
     FILES_MATCHING PATTERN "*.py"
     PATTERN "__pycache__" EXCLUDE)
 endif()
+# The printers inside every find_package(tapegrad) user's program, as inside
+# the build tree's: the exported tapegrad::autodiff compiles the installed
+# file into each executable that links it, so gdb loads them from the
+# program's .debug_gdb_scripts section.
+if(TAPEGRAD_GDB_AUTOLOAD)
+  install(FILES "${PROJECT_BINARY_DIR}/gdb/tapegrad_gdb_autoload.cpp"
+    DESTINATION "${TAPEGRAD_INSTALL_GDBDIR}"
+    COMPONENT tapegrad_development)
+  set(tapegrad_gdb_autoload "${TAPEGRAD_INSTALL_GDBDIR}/tapegrad_gdb_autoload.cpp")
+  if(NOT IS_ABSOLUTE "${TAPEGRAD_INSTALL_GDBDIR}")
+    set(tapegrad_gdb_autoload "$<INSTALL_PREFIX>/${tapegrad_gdb_autoload}")
+  endif()
+  target_sources(tapegrad_autodiff INTERFACE
+    "$<INSTALL_INTERFACE:$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${tapegrad_gdb_autoload}>>")
+  unset(tapegrad_gdb_autoload)
+endif()
 
-foreach(document IN ITEMS LICENSE README.md CHANGELOG.md)
+foreach(document IN ITEMS LICENSE README.md CHANGELOG.md docs/api.md)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${document}")
     install(FILES "${PROJECT_SOURCE_DIR}/${document}"
       DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/tapegrad"

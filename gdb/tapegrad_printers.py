@@ -3,11 +3,13 @@
 # its table of nodes, in exactly the words of tapegrad/print.hpp, so what a
 # student sees in gdb is what fmt::print("{}", tape) shows. The tape is stored
 # as arrays (one per field), so one node is shown with `p $node(tape, i)` or,
-# with its local partials, `tapegrad-node i [tape]`.
+# with its local partials, `tapegrad-node i [tape]`; `tapegrad-step` runs the
+# reverse sweep to its next node and prints that node's chain rule.
 #
-# Loading: the project's own programs carry this file (after
-# tapegrad_tape_view.py) in their .debug_gdb_scripts section; any other
-# program: `source <prefix>/share/tapegrad/gdb/tapegrad_printers.py`.
+# Loading: every program that links tapegrad::autodiff carries this file
+# (after tapegrad_tape_view.py and tapegrad_sweep.py) in its
+# .debug_gdb_scripts section (gdb/autoload.cmake); by hand:
+# `source <prefix>/share/tapegrad/gdb/tapegrad_printers.py`.
 # docs/backprop-in-gdb.md is the tutorial.
 import os
 import struct
@@ -18,13 +20,15 @@ import gdb.printing
 import gdb.xmethod
 
 if "TapeView" not in globals():
-    # Sourced from its file (not embedded after tapegrad_tape_view.py's text):
-    # the reader is the module next to it.
+    # Sourced from its file (not embedded after the text of
+    # tapegrad_tape_view.py and tapegrad_sweep.py): the reader and the sweep
+    # are the modules next to it.
     # No __pycache__ left in the checkout or the install folder.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     from tapegrad_tape_view import (NotATape, TapeView, shortest,  # noqa: F401
                                     table_header, row_limit)
+    from tapegrad_sweep import StepCommand, sweep_position  # noqa: F401
     sys.dont_write_bytecode = writes_bytecode
 
 
@@ -38,13 +42,19 @@ class ValuePrinter:
         self.val = val
 
     def to_string(self):
-        tape = self.val["tape_"]
-        index = int(self.val["index_"])
-        generation = int(self.val["generation_"])
+        try:
+            tape = self.val["tape_"]
+            index = int(self.val["index_"])
+            generation = int(self.val["generation_"])
+        except gdb.error:  # an optimized build's argument: gdb has no value
+            return "<optimized out>"
         if int(tape) == 0:
-            if generation == 1:  # Value::constant_generation
-                return "<constant %s>" % shortest(float(self.val["constant_"]))
-            return "<empty Value>"
+            # No tape: a constant, its double's bits in index_ and generation_,
+            # or the empty handle's pattern (Value::empty_bits).
+            bits = (generation << 32) | index
+            if bits == 0x7FF4E0E0E0E0E0E0:
+                return "<empty Value>"
+            return "<constant %s>" % shortest(struct.unpack("<d", struct.pack("<Q", bits))[0])
         try:
             view = TapeView(tape)
             if not view.is_live(index, generation):
@@ -203,7 +213,11 @@ reverse sweep adds to the operand's gradient: partial \u00d7 the node's grad."""
         if not words:
             raise gdb.GdbError("usage: tapegrad-node INDEX [TAPE]")
         index = int(gdb.parse_and_eval(words[0]))
-        view = TapeView(_evaluate_tape(words[1] if len(words) > 1 else ""))
+        try:
+            view = TapeView(_evaluate_tape(words[1] if len(words) > 1 else ""))
+        except (NotATape, gdb.MemoryError):
+            raise gdb.GdbError("tapegrad-node: the tape is not constructed here (on a "
+                               "function's opening brace, `next` once first)")
         if not 0 <= index < view.size:
             raise gdb.GdbError("tapegrad-node: node #%d does not exist: the tape has %d nodes"
                                % (index, view.size))
@@ -218,9 +232,24 @@ reverse sweep adds to the operand's gradient: partial \u00d7 the node's grad."""
                 shortest(grad), shortest(partial * grad)))
         if not view.operands(index):
             lines.append("  a leaf: no operands to pass its grad to")
-        elif grad == 0:
-            lines.append("  grad 0: backward() skips this node (the output does not depend on it)")
+        note = _grad_note(view, index, grad)
+        if note:
+            lines.append("  " + note)
         gdb.write("\n".join(lines) + "\n")
+
+
+def _grad_note(view, index, grad):
+    """What the grad of node `index` means now: not computed yet, still being
+    summed by the sweep, or 0 because the output does not depend on it."""
+    sweep = sweep_position(view)
+    if sweep == "before" or (sweep is None and index >= view.grads_size):
+        return "no grad yet: backward() has not computed it (every grad is 0 until it does)"
+    if isinstance(sweep, int) and index < sweep:
+        return ("grad so far: the sweep is at #%d and has not reached this node "
+                "(nodes after it may still add to its grad)" % sweep)
+    if grad == 0 and view.operands(index):
+        return "grad 0: backward() skips this node (the output does not depend on it)"
+    return ""
 
 
 # --- The tape's arrays: `print partials_[k]` shows the number ------------------
@@ -259,6 +288,7 @@ def register(objfile=None):
     gdb.xmethod.register_xmethod_matcher(objfile, _ColumnMatcher(), replace=True)
     NodeFunction()
     NodeCommand()
+    StepCommand()
 
 
 register(gdb.current_objfile())

@@ -95,9 +95,15 @@ class _Ops:
             else:
                 self.names[field.enumval] = (name, "none")
 
-    def call(self, code, operands):
-        """Node text such as "mul(#3, #5)", "add(#4, c)" or "leaf"."""
-        name, constant = self.names.get(code, ("op%d" % code, "none"))
+    def call(self, code, operands, own_names=()):
+        """Node text such as "mul(#3, #5)", "add(#4, c)" or "leaf". Codes from
+        128 on (tapegrad::first_custom_op) are the tape's own, named by
+        Tape::define_op (`own_names`), as Tape::op_name does."""
+        if code >= 128:
+            name = own_names[code - 128] if code - 128 < len(own_names) else "?"
+            constant = "none"
+        else:
+            name, constant = self.names.get(code, ("op%d" % code, "none"))
         if name == "leaf":
             return "leaf"
         args = ["#%d" % a for a in operands]
@@ -146,6 +152,7 @@ class TapeView:
         self.grads = _column(tape["grads_"], self.grads_size)
         self.names, self.names_size = _vector_start_size(tape["names_"])
         self.ops = _ops()
+        self._own_names = None
 
     def value(self, i):
         return float(self.values[i])
@@ -178,8 +185,17 @@ class TapeView:
             return _read_string(self.names[low]["second"])
         return ""
 
+    def own_op_names(self):
+        """Tape::op_names_: the names define_op() gave."""
+        if self._own_names is None:
+            names, count = _vector_start_size(self.tape["op_names_"])
+            self._own_names = [_read_string(names[k]) for k in range(min(count, 128))]
+        return self._own_names
+
     def call(self, i):
-        return self.ops.call(int(self.ops_data[i]), self.operands(i))
+        code = int(self.ops_data[i])
+        own = self.own_op_names() if code >= 128 else ()
+        return self.ops.call(code, self.operands(i), own)
 
     def is_live(self, index, generation):
         """Tape::is_live for a handle to this tape: is node `index` still the

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tapegrad needs for one purpose, only those that
-# are missing: `demo` (build and run the demos), `test` (the test suite) or
-# `ci` (everything CI runs). Uses apt-get as root, sudo otherwise; without
-# either it says what to install and stops.
+# are missing: `demo` (build and run the demos), `gdb` (the demos and gdb, for
+# docs/backprop-in-gdb.md), `test` (the test suite) or `ci` (everything CI
+# runs). Uses apt-get as root, sudo otherwise; without either it says what to
+# install and stops.
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(make libfmt-dev)
+packages=(make libfmt-dev zlib1g-dev)
 case "$purpose" in
   demo) ;;
-  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium) ;;
+  gdb) packages+=(gdb) ;;
+  test) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium
+                   dataset-fashion-mnist) ;;
   ci) packages+=(doctest-dev libbenchmark-dev gdb python3 graphviz pkg-config chromium
+                 dataset-fashion-mnist
                  clang clang-format clang-tidy libclang-rt-14-dev valgrind libadolc-dev) ;;
-  *) echo "usage: $0 demo|test|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 demo|gdb|test|ci" >&2; exit 2 ;;
 esac
 
 missing=()

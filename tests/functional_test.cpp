@@ -199,7 +199,13 @@ TEST_CASE("a node recorded by hand with an op its rule cannot read throws, never
   const Value odd = tape.finish_node(Op::exp, 7.0); // exp of two operands
   const std::vector<Value> in = {a, b};
   CHECK_THROWS_WITH_AS(hessian_on(tape, odd, in), doctest::Contains("by hand"), Error);
-  // a linear node of your own: record it as Op::sum, whose curvature is 0
+  // an operation of one's own has no second derivative rule: refused
+  const Op softsign = tape.define_op("softsign");
+  tape.push_operand(a, 1.0 / 9.0);
+  const Value own = tape.finish_node(softsign, 2.0 / 3.0);
+  CHECK_THROWS_WITH_AS(hessian_on(tape, own * own, in), doctest::Contains("of your own"), Error);
+  CHECK(gradient_on(tape, own, in)[0] == doctest::Approx(1.0 / 9.0)); // first order works
+  // a linear node recorded as Op::sum has curvature 0 whatever its partials
   tape.push_operand(a, 2.0);
   tape.push_operand(b, -1.0);
   const Value linear_node = tape.finish_node(Op::sum, 1.0);

@@ -82,6 +82,23 @@ TEST_CASE("Trainer::step allocates nothing once warmed up, with Adam and mini-ba
   CHECK(total > 0.0);
 }
 
+TEST_CASE("a data-parallel Trainer::step (threads = 2) allocates nothing once warmed up") {
+  const nn::Dataset data = nn::make_spirals(30, 3, 0.1, 5);
+  Tape tape;
+  nn::MLP model(tape, 2, {8, 8, 3}, {.hidden = nn::Activation::tanh, .seed = 5});
+  nn::Adam adam(model.parameters(), {.lr = 0.01});
+  nn::Trainer trainer(model, adam, data,
+                      {.loss = nn::Loss::softmax_cross_entropy,
+                       .l2 = 1e-4,
+                       .batch_size = 16,
+                       .seed = 5,
+                       .threads = 2});
+  for (int warm = 0; warm < 12; ++warm) trainer.step(); // several epochs
+  const std::size_t before = allocations.load();
+  for (int k = 0; k < 30; ++k) trainer.step();
+  CHECK(allocations.load() - before == 0);
+}
+
 TEST_CASE("Trainer::step with SGD, hinge loss and the schedule allocates nothing") {
   const nn::Dataset data = nn::make_moons(100, 0.1, 1);
   Tape tape;

@@ -11,6 +11,11 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <doctest/doctest.h>
 #include <tapegrad/nn.hpp>
 
@@ -114,6 +119,83 @@ TEST_CASE("a save replaces the old file atomically and leaves no temporary file"
     CHECK_THROWS_WITH_AS(nn::save_parameters(model, dir / "missing" / "model.txt"),
                          doctest::Contains("No such file or directory"), Error);
   }
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// How many files the folder holds (a left-over temporary file counts).
+std::size_t files_in(const std::filesystem::path& dir) {
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  return files;
+}
+
+} // namespace
+
+TEST_CASE("a save cut short by a full disk leaves the previous file whole and loadable") {
+  // A file-size limit (setrlimit RLIMIT_FSIZE, SIGXFSZ ignored) makes write()
+  // fail with EFBIG partway through the new file, as a full disk would. It is
+  // set in a child process so that the test's own files are not limited.
+  const auto dir = scratch("tapegrad_nn_io_fsize");
+  const auto path = dir / "model.txt";
+  Tape tape;
+  nn::MLP model(tape, 2, {64, 1}, {.seed = 1});
+  nn::save_parameters(model, path);
+  const std::string old_text = read(path);
+  const std::vector<std::uint64_t> old_bits = bits(model);
+
+  model.set_parameter_values(std::vector<double>(model.parameter_count(), 1.0 / 3.0));
+  const std::string new_text = nn::format_parameters(model);
+  REQUIRE(new_text.size() > 1000);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlim_t limit = new_text.size() / 2; // the new file stops halfway
+    const rlimit small{limit, limit};
+    if (::setrlimit(RLIMIT_FSIZE, &small) != 0) ::_exit(3);
+    try {
+      nn::save_parameters(model, path);
+    } catch (const Error& e) {
+      // The error names what failed (writing, or fsync) and why.
+      ::_exit(std::string(e.what()).find("too large") != std::string::npos ? 0 : 2);
+    }
+    ::_exit(1); // the save should have failed
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK_MESSAGE(WEXITSTATUS(status) == 0, "child: 1 = the save succeeded, 2 = unclear error");
+  CHECK(read(path) == old_text);
+  CHECK(files_in(dir) == 1); // no temporary file left behind
+  nn::MLP loaded(tape, 2, {64, 1}, {.seed = 2});
+  nn::load_parameters(loaded, path);
+  CHECK(bits(loaded) == old_bits);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a reader that opened the old file before a save still reads it whole") {
+  const auto dir = scratch("tapegrad_nn_io_reader");
+  const auto path = dir / "model.txt";
+  Tape tape;
+  nn::MLP model(tape, 2, {64, 1}, {.seed = 1});
+  nn::save_parameters(model, path);
+  const std::string old_text = read(path);
+  const std::vector<std::uint64_t> old_bits = bits(model);
+
+  std::ifstream reader(path, std::ios::binary); // opened before the new save
+  REQUIRE(reader);
+  model.set_parameter_values(std::vector<double>(model.parameter_count(), 0.5));
+  nn::save_parameters(model, path);
+  nn::save_parameters(model, path); // twice: the old file's space is not reused under the reader
+  std::ostringstream seen;
+  seen << reader.rdbuf();
+  CHECK(seen.str() == old_text);
+  nn::MLP loaded(tape, 2, {64, 1}, {.seed = 2});
+  nn::parse_parameters(loaded, seen.str(), "the reader's copy");
+  CHECK(bits(loaded) == old_bits);
+  CHECK(read(path) == nn::format_parameters(model)); // and the path has the new model
   std::filesystem::remove_all(dir);
 }
 

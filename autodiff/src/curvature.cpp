@@ -91,6 +91,13 @@ void add_curvature(const TapeView& tape, Index node, double adjoint, const doubl
     const double t0 = tangent[args[0]], t1 = tangent[args[1]];
     add(args[0], args[1], times(h00, t0) + times(h01, t1), times(h01, t0) + times(h11, t1));
   };
+  // An op of one's own (Tape::define_op) has no rule here: refuse, never guess.
+  if (is_custom(tape.ops[node]))
+    throw Error(fmt::format("tapegrad: node #{} is an operation of your own (Tape::define_op, "
+                            "code {}); its second derivative is unknown to tapegrad, so "
+                            "hessian and hvp cannot pass through it. Write it with built-in "
+                            "operations to differentiate it twice.",
+                            node, static_cast<int>(tape.ops[node])));
   double d2 = 0.0; // the one-operand rules set it, then break
   // The one-operand rules read p and x() only once the count is known to be 1.
   const double p = args.size() == 1 ? ps[0] : nan;

@@ -46,8 +46,8 @@ std::string dot_for(const Tape& tape, const std::vector<bool>& drawn) {
     // Leaves are what an optimizer updates: make them stand out.
     fmt::format_to(out, "{}];\n", op == Op::leaf ? ", style=filled, fillcolor=\"#dbe8fb\"" : "");
     if (op == Op::leaf) continue;
-    fmt::format_to(out, "  op{} [shape=ellipse, label=\"{}\"];\n  op{} -> n{};\n", i, op_name(op),
-                   i, i);
+    fmt::format_to(out, "  op{} [shape=ellipse, label=\"{}\"];\n  op{} -> n{};\n", i,
+                   tape.op_name(op), i, i);
     if (op_constant(op) != ConstantAt::none)
       fmt::format_to(out, "  c{} [shape=plaintext, label=\"c\"];\n  c{} -> op{} [style=dashed];\n",
                      i, i, i);

@@ -82,8 +82,8 @@ std::string call(const Tape& tape, Index i) {
   const Op op = tape.op(i);
   if (op == Op::leaf) return "leaf";
   const auto operands = tape.operands(i);
-  if (operands.size() > 3) return fmt::format("{}({} operands)", op_name(op), operands.size());
-  std::string text = fmt::format("{}(", op_name(op));
+  if (operands.size() > 3) return fmt::format("{}({} operands)", tape.op_name(op), operands.size());
+  std::string text = fmt::format("{}(", tape.op_name(op));
   if (op_constant(op) == ConstantAt::before) text += operands.empty() ? "c" : "c, ";
   for (std::size_t k = 0; k < operands.size(); ++k)
     fmt::format_to(std::back_inserter(text), "{}#{}", k == 0 ? "" : ", ", operands[k]);

@@ -9,7 +9,7 @@ namespace tapegrad {
 std::string format_call(const Tape& tape, Index i) {
   const Op op = tape.op(i);
   if (op == Op::leaf) return "leaf";
-  std::string text(op_name(op));
+  std::string text(tape.op_name(op));
   text += '(';
   const ConstantAt constant = op_constant(op);
   if (constant == ConstantAt::before) text += "c, ";

@@ -5,6 +5,7 @@
 // per row, checking each span once for all the rows.
 #include "tapegrad/reductions.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -195,16 +196,68 @@ void linear(std::span<const Value> w, std::span<const double> x, std::span<const
 
 // --- The Tape's part: checking every handle once, then writing the rows --------
 
-void Tape::check_operands(std::span<const Value> vs) {
+bool Tape::check_operands(std::span<const Value> vs) {
+  // The common case first, in one pass without branches or reads of the
+  // tape: a span whose handles all come from one generation (a layer's
+  // weights; the layer below's outputs). The nodes a generation recorded sit
+  // side by side, and a cut only ever drops the top of the tape, so if the
+  // highest of them is still live, so is every one below it.
+  if (vs.empty()) return true;
+  const Value& first = vs.front();
+  const auto tape = reinterpret_cast<std::uintptr_t>(first.tape_);
+  std::uintptr_t differs = 0; // XOR and OR rather than == and &&: the loop vectorises
+  Index top = 0;
+  for (const Value& v : vs) {
+    differs |=
+        (reinterpret_cast<std::uintptr_t>(v.tape_) ^ tape) | (v.generation_ ^ first.generation_);
+    top = std::max(top, v.index_);
+  }
+  if (differs == 0 && is_live(Value(first.tape_, top, first.generation_))) return true;
+  bool nodes_only = true; // else handle by handle: constants, or one that cannot be used
   for (const Value& v : vs)
-    if (!v.is_constant() && !is_live(v)) {
+    if (!is_live(v)) {
+      if (v.is_constant()) {
+        nodes_only = false;
+        continue;
+      }
       drop_pending_operands();
       throw_unusable(v, "as an operand");
     }
+  return nodes_only;
 }
 
-// One product term w·x of a dot node, its handles already checked.
-// d(wx)/dw = x,  d(wx)/dx = w
+// A row's product terms when every handle is a live node (checked): plain
+// stores into the room made for them.  d(wx)/dw = x,  d(wx)/dx = w
+double Tape::write_terms(std::span<const Value> w, std::span<const Value> x, double total) {
+  Index* const operands = operands_.data() + operand_size_;
+  double* const partials = partials_.data() + operand_size_;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const double w_value = values_[w[i].index_], x_value = values_[x[i].index_];
+    operands[2 * i] = w[i].index_;
+    partials[2 * i] = x_value;
+    operands[2 * i + 1] = x[i].index_;
+    partials[2 * i + 1] = w_value;
+    total += w_value * x_value;
+  }
+  operand_size_ += 2 * w.size();
+  return total;
+}
+
+// d(wx)/dw = x, a constant: x is not on the tape
+double Tape::write_terms(std::span<const Value> w, std::span<const double> x, double total) {
+  Index* const operands = operands_.data() + operand_size_;
+  double* const partials = partials_.data() + operand_size_;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    operands[i] = w[i].index_;
+    partials[i] = x[i];
+    total += values_[w[i].index_] * x[i];
+  }
+  operand_size_ += w.size();
+  return total;
+}
+
+// One product term w·x of a dot node whose handles may be constants (a
+// constant is not an operand), already checked.  d(wx)/dw = x,  d(wx)/dx = w
 inline double Tape::push_term(Value w, Value x) {
   const double w_value = read(w), x_value = read(x);
   if (!w.is_constant()) append_operand(w.index_, x_value);
@@ -224,24 +277,28 @@ void Tape::record_linear(std::span<const Value> w, std::span<const Input> x,
   // Every handle is checked once, before anything is written, however many
   // rows read it; then room is made for all the rows, so that a full tape or
   // running out of memory stops the operation before it has recorded any.
-  check_operands(w);
-  check_operands(b);
-  if constexpr (std::is_same_v<Input, Value>) check_operands(x);
+  bool nodes_only = check_operands(w) && check_operands(b);
+  if constexpr (std::is_same_v<Input, Value>) nodes_only = check_operands(x) && nodes_only;
   const std::size_t rows = b.size(), n = x.size();
   const std::size_t terms = std::is_same_v<Input, Value> ? 2 * n : n;
   if (size_ + rows > node_room() || size_ + rows > max_size_) grow_nodes(rows);
   if (operand_size_ + rows * (terms + 1) > partials_.room()) grow_operands(rows * (terms + 1));
-  const Index first = size_;
+  const auto first = static_cast<Index>(size_);
   try {
     for (std::size_t j = 0; j < rows; ++j) {
       double total = read(b[j]);
       // A row is a `dot` when some product has both factors on the tape (its
       // second derivative pairs them: see curvature.cpp), else `dot_c`: linear.
       bool products = false;
-      for (std::size_t i = 0; i < n; ++i) {
-        total += push_term(w[j * n + i], x[i]);
-        if constexpr (std::is_same_v<Input, Value>)
-          products = products || (!w[j * n + i].is_constant() && !x[i].is_constant());
+      if (nodes_only) {
+        total = write_terms(w.subspan(j * n, n), x, total);
+        products = std::is_same_v<Input, Value> && n > 0;
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          total += push_term(w[j * n + i], x[i]);
+          if constexpr (std::is_same_v<Input, Value>)
+            products = products || (!w[j * n + i].is_constant() && !x[i].is_constant());
+        }
       }
       if (!b[j].is_constant()) append_operand(b[j].index_, 1.0); // d/db = 1
       finish_node(products ? Op::dot : Op::dot_c, total);

@@ -33,6 +33,8 @@ std::size_t grown_room(std::size_t room, std::size_t needed, std::size_t most) {
 Tape::Tape() : generation_(fresh_generation()), first_generation_(generation_) {
   first_operand_.grow_to(1);
   first_operand_[0] = 0;
+  generations_.grow_to(1); // is_live() reads node 0's entry for an index out of range
+  generations_[0] = 0;
 }
 
 void Tape::reserve(std::size_t nodes, std::size_t operands) {
@@ -103,7 +105,8 @@ std::size_t Tape::bytes_reserved() const noexcept {
 void Tape::clear() { cut(0); }
 
 Tape::Mark Tape::mark() const noexcept {
-  return Mark{size_, generation_, size_ == 0 ? 0 : generations_[size_ - 1], this};
+  return Mark{static_cast<Index>(size_), generation_, size_ == 0 ? 0 : generations_[size_ - 1],
+              this};
 }
 
 void Tape::rewind(Mark m) {
@@ -130,7 +133,7 @@ void Tape::rewind(Mark m) {
 void Tape::cut(Index size) {
   size_ = size; // the memory stays, for the nodes recorded next
   operand_size_ = first_operand_[size];
-  graded_ = std::min(graded_, size);
+  graded_ = std::min<std::size_t>(graded_, size);
   std::erase_if(names_, [size](const auto& entry) { return entry.first >= size; });
   generation_ = fresh_generation(); // every handle to a dropped node is now stale
 }
@@ -211,6 +214,58 @@ void Tape::check_forward(Index node) {
       what, format_operands(*this, node));
   cut(node); // the offending node is not kept
   throw Error(message);
+}
+
+Op Tape::define_op(std::string_view name) {
+  const bool word =
+      !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+      });
+  if (!word)
+    throw Error(fmt::format("tapegrad: define_op(\"{}\"): an op's name is 1 to 32 letters, digits "
+                            "or '_' (it is printed in tables, DOT files and web pages as it is). "
+                            "Choose a name such as \"softsign\".",
+                            name));
+  const auto known = std::find(op_names_.begin(), op_names_.end(), name);
+  if (known != op_names_.end())
+    return static_cast<Op>(first_custom_op + (known - op_names_.begin()));
+  if (op_names_.size() == 256 - first_custom_op)
+    throw Error(fmt::format("tapegrad: define_op(\"{}\"): this tape already has {} ops of its "
+                            "own, the most it can name. Reuse a name for ops that print alike.",
+                            name, op_names_.size()));
+  op_names_.emplace_back(name);
+  return static_cast<Op>(first_custom_op + op_names_.size() - 1);
+}
+
+std::string_view Tape::op_name(Op op) const noexcept {
+  if (!is_custom(op)) return tapegrad::op_name(op);
+  const std::size_t k = static_cast<std::uint8_t>(op) - first_custom_op;
+  return k < op_names_.size() ? std::string_view(op_names_[k]) : std::string_view("?");
+}
+
+void Tape::check_op(Op op) {
+  if (op == Op::leaf && operand_size_ != first_operand_[size_]) {
+    drop_pending_operands();
+    throw Error("tapegrad: finish_node(Op::leaf, ...) after push_operand(): a leaf is a variable "
+                "and has no operands (set_value() would change it under the nodes that use "
+                "them). Record an operation of your own with an op code from define_op(\"name\").");
+  }
+  if (is_custom(op) && static_cast<std::size_t>(static_cast<std::uint8_t>(op) - first_custom_op) >=
+                           op_names_.size()) {
+    drop_pending_operands();
+    throw Error(fmt::format("tapegrad: finish_node() with op code {}, which define_op() did not "
+                            "give on this tape. Get the code of an op of your own from "
+                            "tape.define_op(\"name\").",
+                            static_cast<int>(op)));
+  }
+}
+
+Value Tape::finish_rare_node(Op op, double value) {
+  if (size_ == node_room() || size_ >= max_size_) grow_nodes(1); // throws when full
+  const Value v = append_node(op, value);
+  if (detect_anomaly_) check_forward(v.index_);
+  return v;
 }
 
 void Tape::set_max_size(std::size_t nodes) {
@@ -325,7 +380,25 @@ void Tape::throw_full(std::size_t more_nodes, std::size_t more_operands) {
                           what));
 }
 
+Value Tape::record_rare(Op op, double value, Value a, double da, Value b, double db) {
+  push_operand(a, da); // throws for a handle that cannot be used
+  push_operand(b, db);
+  return finish_node(op, value);
+}
+
+Value record_rare(Op op, double value, Value a, double da, Value b, double db) {
+  if (a.is_constant()) return record(folded(op, Operand::first), value, b, db);
+  if (b.is_constant()) return record(folded(op, Operand::second), value, a, da);
+  Tape::throw_empty("as an operand"); // neither is a constant: one is empty
+}
+
 // --- Value members that need the tape's private parts -------------------------
+
+double Value::rare_value() const {
+  if (is_constant()) return constant();
+  if (tape_ == nullptr) Tape::throw_empty("to read its value");
+  tape_->throw_unusable(*this, "to read its value");
+}
 
 void Value::throw_constant(std::string_view what) {
   throw Error(fmt::format("tapegrad: {} a constant (a Value made from a double), which is on no "

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -20,22 +21,28 @@ public:
   }
 
   /// Reports step k (0-based) of total.
-  void update(std::size_t k, double loss, double accuracy) {
+  void update(std::size_t k, double loss, double accuracy) { show(k, loss, accuracy, ""); }
+  /// Reports step k with a rate after the accuracy, e.g. "1234 images/s".
+  void update(std::size_t k, double loss, double accuracy, double rate, std::string_view unit) {
+    show(k, loss, accuracy, fmt::format(" {:>6.0f} {}", rate, unit));
+  }
+
+private:
+  void show(std::size_t k, double loss, double accuracy, const std::string& tail) {
     const std::size_t done = k + 1;
     if (tty_) {
       constexpr std::size_t width = 30;
       const std::size_t filled = total_ == 0 ? width : done * width / total_;
-      fmt::print("\r[{}{}] {:>4}/{} loss {:.4f} accuracy {:5.1f}%", std::string(filled, '#'),
-                 std::string(width - filled, '.'), done, total_, loss, 100.0 * accuracy);
+      fmt::print("\r[{}{}] {:>4}/{} loss {:.4f} accuracy {:5.1f}%{}", std::string(filled, '#'),
+                 std::string(width - filled, '.'), done, total_, loss, 100.0 * accuracy, tail);
       if (done == total_) fmt::print("\n");
       std::fflush(stdout);
     } else if (k % every_ == 0 || done == total_) {
-      fmt::print("step {:>4}/{} loss {:.4f} accuracy {:.1f}%\n", done, total_, loss,
-                 100.0 * accuracy);
+      fmt::print("step {:>4}/{} loss {:.4f} accuracy {:.1f}%{}\n", done, total_, loss,
+                 100.0 * accuracy, tail);
     }
   }
 
-private:
   std::size_t total_;
   bool tty_;
   std::size_t every_;

@@ -60,6 +60,9 @@ public:
                    x, y, size, anchor, fill, s);
   }
 
+  /// Any SVG element, as written (e.g. rotated text).
+  void raw(std::string_view element) { body_ += element; }
+
   /// Writes the document; throws tapegrad::Error if the file cannot be written.
   void save(const std::filesystem::path& path) const {
     std::FILE* f = std::fopen(path.string().c_str(), "wb");

@@ -8,6 +8,10 @@
 #
 # The parent build passes its compiler, generator, build type and flags (so a
 # sanitizer build's installed library links) and WORK_DIR, a scratch folder.
+# With GDB (the three CMake modes), the project's look_in_gdb program is then
+# debugged the way docs/backprop-in-gdb.md tells a user to: gdb must load the
+# pretty-printers from the program itself, given only the one line
+# `add-auto-load-safe-path <the build folder>`.
 cmake_minimum_required(VERSION 3.25)
 
 function(run)
@@ -108,3 +112,25 @@ endif()
 run("${CMAKE_COMMAND}" ${configure_args})
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}" --parallel 2 ${config_args})
 run("${CTEST}" --test-dir "${WORK_DIR}" --output-on-failure ${config_args})
+
+if(GDB)
+  # The one line the tutorial documents, and nothing else (-nx: no gdbinit).
+  execute_process(
+    COMMAND "${GDB}" -batch -nx -iex "set debuginfod enabled off"
+            -iex "add-auto-load-safe-path ${WORK_DIR}"
+            -ex "break look" -ex run -ex "print y" -ex "print tape" -ex "tapegrad-node 1"
+            "${WORK_DIR}/look_in_gdb"
+    OUTPUT_VARIABLE gdb_output ERROR_VARIABLE gdb_output RESULT_VARIABLE result)
+  message(STATUS "gdb printed:\n${gdb_output}")
+  foreach(expected IN ITEMS
+      "= #1 sigmoid(#0) value=0.6224593312018546 grad=0 \"y\""
+      "= tapegrad::Tape with 2 nodes = {"
+      "    1  sigmoid(#0)                   0.622459             0  y"
+      "  operand #0 \"x\": partial 0.23500371220159452")
+    string(FIND "${gdb_output}" "${expected}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "gdb did not print the pretty form `${expected}`: the printers did "
+                          "not load from look_in_gdb's .debug_gdb_scripts section")
+    endif()
+  endforeach()
+endif()

@@ -60,8 +60,8 @@ while gdb.selected_inferior().pid != 0:
         gdb.execute("set print elements unlimited")
     gdb.execute("continue")
 
-if stops != 9:
-    failures.append("stopped in inspect() %d times, not 9" % stops)
+if stops != 11:
+    failures.append("stopped in inspect() %d times, not 11" % stops)
 for failure in failures:
     gdb.write("FAIL: " + failure + "\n", gdb.STDERR)
 gdb.write("%d stops, %d failures\n" % (stops, len(failures)))

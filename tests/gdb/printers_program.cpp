@@ -49,17 +49,48 @@ void zoo() {
   const Value tiny = tape.var(1e-05, "tiny"), big = tape.var(1e16), whole = tape.var(123456789.0);
   const std::array<Value, 3> three = {a, b, tiny};
   const std::array<double, 3> coefficients = {0.5, -2.0, 3.0};
-  std::vector<Value> all = {
-      a + b,      a + 1.0,    1.0 - a,        a - b,       a * b,
-      3.0 * a,    a / b,      2.0 / a,        -a,          exp(a),
-      log(a),     sqrt(a),    pow(a, 2.5),    pow(2.0, a), pow(a, b),
-      relu(a),    sigmoid(a), log_sigmoid(a), softplus(a), tanh(a),
-      abs(a),     sin(a),     cos(a),         sum(three),  dot(three, coefficients, b),
-      tiny * big, -0.0 * a,   exp(whole),     log(a - 1.0)};
+  std::vector<Value> all = {a + b,
+                            a + 1.0,
+                            1.0 - a,
+                            a - b,
+                            a * b,
+                            3.0 * a,
+                            a / b,
+                            2.0 / a,
+                            -a,
+                            exp(a),
+                            log(a),
+                            sqrt(a),
+                            pow(a, 2.5),
+                            pow(2.0, a),
+                            pow(a, b),
+                            relu(a),
+                            sigmoid(a),
+                            log_sigmoid(a),
+                            softplus(a),
+                            tanh(a),
+                            abs(a),
+                            sin(a),
+                            cos(a),
+                            sum(three),
+                            dot(three, coefficients, b),
+                            tiny * big,
+                            -0.0 * a,
+                            exp(whole),
+                            log(a - 1.0),
+                            erf(a),
+                            atan2(a, b),
+                            fmax(a, b),
+                            clamp(a, 0.0, 0.05),
+                            Value(2.0) - a};
+  // An op of one's own: gdb must print its define_op() name, as fmt does.
+  tape.push_operand(a, 1.0 / ((1.0 + a.value()) * (1.0 + a.value())));
+  all.push_back(tape.finish_node(tape.define_op("softsign"), a.value() / (1.0 + a.value())));
   all.push_back(sum(all).named("ŷ total"));
   all.back().backward();
   check(tape, all.back());
-  check(tape, all[all.size() - 4]); // -0.0 * a: value -0
+  check(tape, all[26]);             // -0.0 * a: value -0
+  check(tape, all[all.size() - 2]); // softsign(#0)
 }
 
 /// Handles that no longer (or never) name a node.
@@ -73,6 +104,7 @@ void empty_and_stale() {
   check(tape, dropped);
   check(tape, reused);
   check(tape, Value());
+  check(tape, Value(2.5)); // a constant
 }
 
 /// More nodes than gdb prints by default (`set print elements`, 200).

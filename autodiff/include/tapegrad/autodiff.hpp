@@ -7,6 +7,7 @@
 #pragma once
 
 #include "tapegrad/arithmetic.hpp"
+#include "tapegrad/compare.hpp"
 #include "tapegrad/error.hpp"
 #include "tapegrad/exponential.hpp"
 #include "tapegrad/functional.hpp"

@@ -18,35 +18,35 @@ namespace tapegrad {
 /// ln(1 + a), accurate for tiny a.
 /// d/da log1p(a) = 1/(1 + a);   d²/da² = -1/(1 + a)²
 inline Value log1p(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::log1p, std::log1p(x), a, 1.0 / (1.0 + x));
 }
 
 /// e^a - 1, accurate for tiny a.
 /// d/da expm1(a) = e^a;   d²/da² = e^a
 inline Value expm1(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::expm1, std::expm1(x), a, std::exp(x));
 }
 
 /// 2^a.
 /// d/da 2^a = 2^a ln 2;   d²/da² = 2^a (ln 2)²
 inline Value exp2(Value a) {
-  const double y = std::exp2(a.value());
+  const double y = std::exp2(detail::value_of(a));
   return record(Op::exp2, y, a, y * std::numbers::ln2);
 }
 
 /// log₂ a.
 /// d/da log₂ a = 1/(a ln 2) = log₂e / a;   d²/da² = -log₂e / a²
 inline Value log2(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::log2, std::log2(x), a, std::numbers::log2e / x);
 }
 
 /// log₁₀ a.
 /// d/da log₁₀ a = 1/(a ln 10) = log₁₀e / a;   d²/da² = -log₁₀e / a²
 inline Value log10(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::log10, std::log10(x), a, std::numbers::log10e / x);
 }
 
@@ -70,7 +70,7 @@ inline double cbrt(double x) {
 /// The real cube root, ∛a (negative for a < 0, unlike pow(a, 1/3.) = NaN).
 /// d/da ∛a = 1/(3 ∛a²)  (inf at 0);   d²/da² = -2/(9 ∛a⁵) = -(2/3) d/da / ∛a
 inline Value cbrt(Value a) {
-  const double y = detail::cbrt(a.value());
+  const double y = detail::cbrt(detail::value_of(a));
   return record(Op::cbrt, y, a, 1.0 / (3.0 * y * y));
 }
 

@@ -78,7 +78,17 @@ enum class Op : std::uint8_t {
                ///< (linear: printed "dot(#.., c)")
 };
 
-/// The op's name as printed in tape rows and traces, e.g. "mul".
+/// The first op code Tape::define_op() hands out for an operation of one's
+/// own; codes from here to 255 are a tape's own (see Tape::op_name).
+inline constexpr std::uint8_t first_custom_op = 128;
+
+/// Whether `op` is a code of Tape::define_op()'s, not a built-in op.
+constexpr bool is_custom(Op op) noexcept {
+  return static_cast<std::uint8_t>(op) >= first_custom_op;
+}
+
+/// A built-in op's name as printed in tape rows and traces, e.g. "mul"
+/// ("?" for a code of Tape::define_op()'s: ask the tape, Tape::op_name).
 constexpr std::string_view op_name(Op op) noexcept {
   switch (op) {
   case Op::leaf: return "leaf";

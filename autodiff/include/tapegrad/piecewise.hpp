@@ -31,14 +31,14 @@ inline double fmax_partial(double x, double y) {
 /// The larger of a and b; a NaN argument is ignored (std::fmax).
 /// d/da = 1 where a > b, 1/2 where a == b, 0 where a < b;  d/db likewise;  d² = 0
 inline Value fmax(Value a, Value b) {
-  const double x = a.value(), y = b.value();
+  const double x = detail::value_of(a), y = detail::value_of(b);
   const double da = detail::fmax_partial(x, y);
   return record(Op::fmax, std::fmax(x, y), a, da, b, 1.0 - da);
 }
 
 /// fmax(a, c) for a constant c.   d/da = 1 where a > c, 1/2 where a == c, else 0
 inline Value fmax(Value a, double c) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::fmax_c, std::fmax(x, c), a, detail::fmax_partial(x, c));
 }
 
@@ -48,14 +48,14 @@ inline Value fmax(double c, Value a) { return fmax(a, c); }
 /// The smaller of a and b; a NaN argument is ignored (std::fmin).
 /// d/da = 1 where a < b, 1/2 where a == b, 0 where a > b;  d/db likewise;  d² = 0
 inline Value fmin(Value a, Value b) {
-  const double x = a.value(), y = b.value();
+  const double x = detail::value_of(a), y = detail::value_of(b);
   const double da = detail::fmax_partial(-x, -y); // min(x, y) = -max(-x, -y)
   return record(Op::fmin, std::fmin(x, y), a, da, b, 1.0 - da);
 }
 
 /// fmin(a, c) for a constant c.   d/da = 1 where a < c, 1/2 where a == c, else 0
 inline Value fmin(Value a, double c) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   return record(Op::fmin_c, std::fmin(x, c), a, detail::fmax_partial(-x, -c));
 }
 
@@ -65,7 +65,7 @@ inline Value fmin(double c, Value a) { return fmin(a, c); }
 /// min(max(a, lo), hi) for constant bounds (torch.clamp): hi when lo > hi;
 /// NaN for a NaN a.   d/da = 1 where lo <= a <= hi (inclusive), else 0;  d² = 0
 inline Value clamp(Value a, double lo, double hi) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double low = x < lo ? lo : x;
   const double y = low > hi ? hi : low;
   return record(Op::clamp_c, y, a, x >= lo && x <= hi ? 1.0 : 0.0);
@@ -76,7 +76,7 @@ inline Value clamp(Value a, double lo, double hi) {
 /// d/dhi = 1 where a > hi or hi < lo;  all 0 where a is outside and lo == hi;
 /// d² = 0
 inline Value clamp(Value a, Value lo, Value hi) {
-  const double x = a.value(), l = lo.value(), h = hi.value();
+  const double x = detail::value_of(a), l = detail::value_of(lo), h = detail::value_of(hi);
   const double low = x < l ? l : x;
   const double y = low > h ? h : low;
   // The tape of the first operand on one (an empty operand throws); constant
@@ -93,16 +93,16 @@ inline Value clamp(Value a, Value lo, Value hi) {
 }
 
 /// The largest integer <= a.   d/da = 0 (steps included);  d² = 0
-inline Value floor(Value a) { return record(Op::floor, std::floor(a.value()), a, 0.0); }
+inline Value floor(Value a) { return record(Op::floor, std::floor(detail::value_of(a)), a, 0.0); }
 
 /// The smallest integer >= a.   d/da = 0 (steps included);  d² = 0
-inline Value ceil(Value a) { return record(Op::ceil, std::ceil(a.value()), a, 0.0); }
+inline Value ceil(Value a) { return record(Op::ceil, std::ceil(detail::value_of(a)), a, 0.0); }
 
 /// a rounded to the nearest integer, halves away from zero (std::round; note
 /// torch.round rounds halves to even).   d/da = 0 (steps included);  d² = 0
-inline Value round(Value a) { return record(Op::round, std::round(a.value()), a, 0.0); }
+inline Value round(Value a) { return record(Op::round, std::round(detail::value_of(a)), a, 0.0); }
 
 /// a rounded toward zero.   d/da = 0 (steps included);  d² = 0
-inline Value trunc(Value a) { return record(Op::trunc, std::trunc(a.value()), a, 0.0); }
+inline Value trunc(Value a) { return record(Op::trunc, std::trunc(detail::value_of(a)), a, 0.0); }
 
 } // namespace tapegrad

@@ -32,7 +32,7 @@ inline constexpr double inv_sqrt_2pi = 0.3989422804014327;
 /// The error function, erf(a) = 2/√π ∫₀^a e^(-t²) dt.
 /// d/da erf = 2/√π e^(-a²);   d²/da² = -2a · d/da
 inline Value erf(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double d = 2.0 * std::numbers::inv_sqrtpi * detail::exp_minus_square(x, 1.0);
   return record(Op::erf, std::erf(x), a, d);
 }
@@ -41,7 +41,7 @@ inline Value erf(Value a) {
 /// erf(a) rounds to 1 (erfc(26) = 5.7e-296).
 /// d/da erfc = -2/√π e^(-a²);   d²/da² = -2a · d/da
 inline Value erfc(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double d = -2.0 * std::numbers::inv_sqrtpi * detail::exp_minus_square(x, 1.0);
   return record(Op::erfc, std::erfc(x), a, d);
 }
@@ -64,7 +64,7 @@ inline double normal_cdf(double x) {
 /// Φ(a), the standard normal distribution function, accurate in both tails.
 /// d/da Φ = φ(a) = e^(-a²/2)/√(2π);   d²/da² = -a φ(a)
 inline Value normal_cdf(Value a) {
-  const double x = a.value();
+  const double x = detail::value_of(a);
   const double d = detail::inv_sqrt_2pi * detail::exp_minus_square(x, 0.5);
   return record(Op::normal_cdf, normal_cdf(x), a, d);
 }

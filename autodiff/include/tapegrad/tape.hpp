@@ -25,6 +25,10 @@
 
 namespace tapegrad {
 
+namespace detail {
+double value_of(Value a) noexcept;
+} // namespace detail
+
 /// Owns every recorded node: its op, operands, local partials, value, gradient
 /// and optional name. Declare one (`Tape tape;`), make variables with var(),
 /// compute with Values, call backward() on the result.
@@ -123,6 +127,15 @@ public:
 
   // --- Recording (used by the operations; also how to add your own) ---------
 
+  /// An op code for an operation of your own, printed as `name` wherever a
+  /// node is shown (the table, the trace, DOT, the browser page, gdb, anomaly
+  /// messages). `name` is 1 to 32 letters, digits or '_'; the same name gives
+  /// the same code. Up to 128 names per tape; clear() and rewind() keep them.
+  Op define_op(std::string_view name);
+  /// The name `op` prints as on this tape: a built-in's ("mul") or a
+  /// define_op() name.
+  [[nodiscard]] std::string_view op_name(Op op) const noexcept;
+
   /// Appends operand `a` with local partial d(new node)/d(a) to the node being
   /// built and returns a's value. Call once per operand, then finish_node().
   /// A constant `a` is skipped (nothing flows back to it). A stale, foreign or
@@ -146,13 +159,16 @@ public:
 private:
   friend class Value;
   friend struct TapeView; // the second-order sweeps read the columns (src/tape_view.hpp)
+  friend double detail::value_of(Value a) noexcept;
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                               std::span<const Value> b, std::span<Value> out);
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const double> x,
                                               std::span<const Value> b, std::span<Value> out);
   void check_index(Index i) const;
   // linear()'s body (Input is Value or double) and its parts (reductions.cpp).
-  void check_operands(std::span<const Value> vs);
+  bool check_operands(std::span<const Value> vs);
+  double write_terms(std::span<const Value> w, std::span<const Value> x, double total);
+  double write_terms(std::span<const Value> w, std::span<const double> x, double total);
   template <class Input>
   void record_linear(std::span<const Value> w, std::span<const Input> x, std::span<const Value> b,
                      std::span<Value> out);
@@ -160,7 +176,7 @@ private:
   inline double push_term(Value w, double x);
   /// The value of a handle already checked: a live node's or a constant.
   [[nodiscard]] double read(Value v) const noexcept {
-    return v.is_constant() ? v.constant_ : values_[v.index_];
+    return v.is_constant() ? v.constant() : values_[v.index_];
   }
   void append_operand(Index a, double partial);
   void grow_nodes(std::size_t more);
@@ -169,6 +185,10 @@ private:
   [[noreturn]] void throw_full(std::size_t more_nodes, std::size_t more_operands);
   void check_forward(Index node);
   void reset_grads();
+  Value record_rare(Op op, double value, Value a, double da, Value b, double db);
+  Value append_node(Op op, double value);
+  Value finish_rare_node(Op op, double value);
+  void check_op(Op op);
   void watch_sweep(Index out);
   void watch_step(Index node, double upstream);
   void drop_pending_operands() noexcept { operand_size_ = first_operand_[size_]; }
@@ -176,7 +196,10 @@ private:
   [[nodiscard]] std::size_t node_room() const noexcept { return first_operand_.room() - 1; }
 
   // The nodes, in creation order: the first size_ entries of each array.
-  Index size_ = 0;
+  // (size_ and graded_ count Index values but are size_t: a store into an
+  // array of Index can then not change them, so the compiler keeps them in
+  // registers while it records.)
+  std::size_t size_ = 0;
   detail::Column<double> values_;
   detail::Column<Op> ops_;
   /// The generation that recorded each node (see is_live).
@@ -191,9 +214,11 @@ private:
   /// Gradients from the last backward(), for nodes 0 .. graded_ - 1 (the
   /// nodes recorded since have none yet: 0).
   detail::Column<double> grads_;
-  Index graded_ = 0;
+  std::size_t graded_ = 0;
   /// Names of the few named nodes, sorted by node index.
   std::vector<std::pair<Index, std::string>> names_;
+  /// define_op()'s names: op code first_custom_op + k prints as op_names_[k].
+  std::vector<std::string> op_names_;
 
   /// The generation new nodes are recorded in. A new one begins with the tape
   /// and with each clear() and rewind(), drawn from one process-wide counter.
@@ -220,7 +245,11 @@ private:
 /// generation: a stale handle could pass only if its generation and its
 /// index's new one are exactly a multiple of 2^32 generations apart.)
 inline bool Tape::is_live(Value v) const noexcept {
-  return v.tape_ == this && v.index_ < size_ && generations_[v.index_] == v.generation_;
+  // The three tests without a branch between them (a loop over many handles
+  // then vectorises); the generation is read at node 0 when the index is out
+  // of range, and node 0 always has room, so the read stays in the array.
+  const bool in_range = v.index_ < size_;
+  return (v.tape_ == this) & in_range & (generations_[in_range ? v.index_ : 0] == v.generation_);
 }
 
 inline void Tape::append_operand(Index a, double partial) {
@@ -231,7 +260,7 @@ inline void Tape::append_operand(Index a, double partial) {
 }
 
 inline double Tape::push_operand(Value a, double partial) {
-  if (a.is_constant()) return a.constant_;
+  if (a.is_constant()) return a.constant();
   if (!is_live(a)) {
     drop_pending_operands();
     throw_unusable(a, "as an operand");
@@ -241,13 +270,22 @@ inline double Tape::push_operand(Value a, double partial) {
 }
 
 inline Value Tape::finish_node(Op op, double value) {
-  if (size_ == node_room() || size_ == max_size_) grow_nodes(1); // throws when full
-  const Index node = size_++;
+  // A leaf with operands, or a code define_op() never gave, is refused (for
+  // a built-in op the compiler drops this test: op is a constant).
+  if (op == Op::leaf || is_custom(op)) check_op(op);
+  // The rare cases (no room, a full tape, anomaly mode) out of line, so that
+  // this stays a handful of stores that the compiler inlines everywhere.
+  if (size_ == node_room() || size_ >= max_size_ || detect_anomaly_)
+    return finish_rare_node(op, value);
+  return append_node(op, value);
+}
+
+inline Value Tape::append_node(Op op, double value) {
+  const auto node = static_cast<Index>(size_++);
   values_[node] = value;
-  ops_[node] = op;
   generations_[node] = static_cast<std::uint32_t>(generation_);
   first_operand_[node + 1] = static_cast<Index>(operand_size_);
-  if (detect_anomaly_) check_forward(node);
+  ops_[node] = op; // last: an Op store may alias anything (a char-sized type)
   return Value(this, node, static_cast<std::uint32_t>(generation_));
 }
 
@@ -257,8 +295,13 @@ inline Value Tape::record(Op op, double value, Value a, double da) {
 }
 
 inline Value Tape::record(Op op, double value, Value a, double da, Value b, double db) {
-  push_operand(a, da);
-  push_operand(b, db);
+  if (!is_live(a) || !is_live(b)) return record_rare(op, value, a, da, b, db);
+  if (operand_size_ + 2 > partials_.room()) grow_operands(2);
+  operands_[operand_size_] = a.index_;
+  partials_[operand_size_] = da;
+  operands_[operand_size_ + 1] = b.index_;
+  partials_[operand_size_ + 1] = db;
+  operand_size_ += 2;
   return finish_node(op, value);
 }
 
@@ -286,12 +329,8 @@ inline Tape& Value::tape() const {
 }
 
 inline double Value::value() const {
-  if (tape_ == nullptr) {
-    if (is_constant()) return constant_;
-    Tape::throw_empty("to read its value");
-  }
-  if (!tape_->is_live(*this)) tape_->throw_unusable(*this, "to read its value");
-  return tape_->values_[index_];
+  if (tape_ != nullptr && tape_->is_live(*this)) return tape_->values_[index_];
+  return rare_value(); // a constant's, or an error
 }
 
 inline double Value::grad() const {
@@ -307,6 +346,17 @@ inline void Value::backward() const { tape().backward(*this); }
 
 // --- Recording with constants -------------------------------------------------
 
+namespace detail {
+/// An operand's value, for an operation that records it next: record()
+/// checks every handle and throws before the result can be seen, so this read
+/// only keeps to the tape's memory instead of checking the handle a second
+/// time (a handle that record() will refuse may read a wrong number here).
+inline double value_of(Value a) noexcept {
+  if (a.tape_ == nullptr) return a.constant(); // a constant (an empty handle: NaN)
+  return a.index_ < a.tape_->size_ ? a.tape_->values_[a.index_] : 0.0;
+}
+} // namespace detail
+
 /// Records a one-operand node on a's tape; a constant `a` gives the constant
 /// `value` (nothing to record). What every function of one Value calls.
 inline Value record(Op op, double value, Value a, double da) {
@@ -315,12 +365,15 @@ inline Value record(Op op, double value, Value a, double da) {
   return a.tape().record(op, value, a, da);
 }
 
+/// record() with a constant or an empty operand (out of line: the rare case).
+TAPEGRAD_AUTODIFF_EXPORT Value record_rare(Op op, double value, Value a, double da, Value b,
+                                           double db);
+
 /// Records a two-operand node on the tape of a or b; a constant operand is
 /// folded in (not recorded), and two constants give the constant `value`.
 inline Value record(Op op, double value, Value a, double da, Value b, double db) {
-  if (a.is_constant()) return record(folded(op, Operand::first), value, b, db);
-  if (b.is_constant()) return record(folded(op, Operand::second), value, a, da);
-  return a.tape().record(op, value, a, da, b, db);
+  if (a.tape_ == nullptr || b.tape_ == nullptr) return record_rare(op, value, a, da, b, db);
+  return a.tape_->record(op, value, a, da, b, db);
 }
 
 } // namespace tapegrad

@@ -9,7 +9,9 @@
 // defined in tape.hpp, once Tape is complete.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "tapegrad/autodiff_export.hpp"
@@ -17,6 +19,11 @@
 namespace tapegrad {
 
 class Tape;
+enum class Op : std::uint8_t;
+class Value;
+namespace detail {
+double value_of(Value a) noexcept;
+} // namespace detail
 
 /// Position of a node on its tape (the tape's creation order).
 using Index = std::uint32_t;
@@ -32,7 +39,9 @@ public:
   /// A constant, on no tape: `Value acc = 0.0;`, `T(1)` in a template. An
   /// operation with a Value on a tape folds it in; one of constants only
   /// gives a constant. Its gradient is 0 (nothing is differentiated by it).
-  Value(double c) noexcept : generation_(constant_generation), constant_(c) {} // NOLINT: implicit
+  Value(double c) noexcept // NOLINT(google-explicit-constructor): `Value acc = 0.0;`
+      : index_(static_cast<Index>(bits_of(c))),
+        generation_(static_cast<std::uint32_t>(bits_of(c) >> 32)) {}
 
   /// The node's value (micrograd's `data`), or the constant.
   [[nodiscard]] double value() const;
@@ -52,12 +61,10 @@ public:
   const Value& named(std::string_view name) const;
 
   /// True for a default-constructed handle: neither a node nor a constant.
-  [[nodiscard]] bool empty() const noexcept {
-    return tape_ == nullptr && generation_ != constant_generation;
-  }
+  [[nodiscard]] bool empty() const noexcept { return tape_ == nullptr && bits() == empty_bits; }
   /// True for a constant (made from a double): on no tape.
   [[nodiscard]] bool is_constant() const noexcept {
-    return tape_ == nullptr && generation_ == constant_generation;
+    return tape_ == nullptr && bits() != empty_bits;
   }
   /// The tape this Value lives on; throws on an empty Value or a constant.
   [[nodiscard]] Tape& tape() const;
@@ -66,19 +73,35 @@ public:
 
 private:
   friend class Tape;
+  friend Value record(Op op, double value, Value a, double da, Value b, double db);
+  friend double detail::value_of(Value a) noexcept;
+  [[nodiscard]] double rare_value() const;
   Value(Tape* tape, Index index, std::uint32_t generation) noexcept
       : tape_(tape), index_(index), generation_(generation) {}
 
   [[noreturn]] static void throw_constant(std::string_view what);
 
-  /// What generation_ holds in a handle with no tape: a constant (0 is empty).
-  static constexpr std::uint32_t constant_generation = 1;
+  // A handle with no tape is a constant, whose double is kept in the two
+  // words a node's handle uses for its index and generation (so that a Value
+  // stays two registers wide), or an empty handle, which keeps a NaN pattern
+  // no arithmetic makes (a constant of that pattern is stored as a plain NaN).
+  static constexpr std::uint64_t empty_bits = 0x7ff4'e0e0'e0e0'e0e0;
+  static constexpr std::uint64_t bits_of(double c) noexcept {
+    const auto bits = std::bit_cast<std::uint64_t>(c);
+    return bits == empty_bits
+               ? std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN())
+               : bits;
+  }
+  [[nodiscard]] std::uint64_t bits() const noexcept {
+    return (std::uint64_t{generation_} << 32) | index_;
+  }
+  /// A constant's value.
+  [[nodiscard]] double constant() const noexcept { return std::bit_cast<double>(bits()); }
 
   Tape* tape_ = nullptr; ///< the node's tape; nullptr for a constant or an empty handle
-  Index index_ = 0;      ///< the node's position on its tape
+  Index index_ = static_cast<Index>(empty_bits); ///< the node's position on its tape
   /// The low 32 bits of the generation the node was recorded in (Tape::is_live).
-  std::uint32_t generation_ = 0;
-  double constant_ = 0.0; ///< a constant's value (unused by a node's handle)
+  std::uint32_t generation_ = static_cast<std::uint32_t>(empty_bits >> 32);
 };
 
 } // namespace tapegrad

@@ -10,6 +10,7 @@
 #include "tapegrad/nn/activation.hpp"
 #include "tapegrad/nn/csv.hpp"
 #include "tapegrad/nn/datasets.hpp"
+#include "tapegrad/nn/idx.hpp"
 #include "tapegrad/nn/losses.hpp"
 #include "tapegrad/nn/mlp.hpp"
 #include "tapegrad/nn/model_io.hpp"

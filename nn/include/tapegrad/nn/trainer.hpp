@@ -2,10 +2,14 @@
 // hand. Each step records a mini-batch's forward pass and loss above a mark,
 // runs backward(), lets the optimizer update the parameters and rewinds the
 // tape, reporting the loss and accuracy. A steady-state step allocates nothing.
+// With TrainOptions::threads = N > 1 each step is data-parallel: N replicas of
+// the model on N tapes each take a share of the batch, and their gradients are
+// summed into the model's parameters in a fixed order before the update.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -17,6 +21,10 @@
 #include "tapegrad/nn_export.hpp"
 
 namespace tapegrad::nn {
+
+namespace detail {
+class DataParallel; // nn/src/parallel.hpp
+}
 
 /// Which loss the Trainer minimises. With one output, labels 0/1 are the
 /// targets -1/+1 for hinge and mse, 0/1 for the cross-entropy, and the
@@ -36,6 +44,12 @@ struct TrainOptions {
   std::size_t batch_size = 0;               ///< examples per step; 0 = the whole set
   std::uint64_t seed = 0;                   ///< seed of the batch order
   std::optional<LinearDecay> schedule = {}; ///< if set, lr = schedule(step) before each update
+  /// Threads per step(), >= 1. 1 records the batch on the model's tape. N > 1
+  /// records share k of each batch (a contiguous slice) on a replica of the
+  /// model on a tape of its own, on thread k, and sums the N gradients in
+  /// order k = 0, 1, ... into the model's parameters: bit-identical results
+  /// for a given seed and N, equal to 1 thread's up to rounding.
+  std::size_t threads = 1;
 };
 
 /// What one step (or an evaluation) measured, before the update.
@@ -52,14 +66,18 @@ struct StepReport {
 class TAPEGRAD_NN_EXPORT Trainer {
 public:
   /// Throws tapegrad::Error if the data do not fit the model or the loss
-  /// (features vs inputs, classes vs outputs).
+  /// (features vs inputs, classes vs outputs), or if options.threads is 0.
   Trainer(MLP& model, Optimizer& optimizer, const Dataset& data, TrainOptions options = {});
+  ~Trainer();
+  Trainer(Trainer&&) noexcept; ///< the worker threads move along
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
 
   /// One step: forward the next batch, loss, backward, update, rewind.
   StepReport step();
   /// Loss and accuracy of the current parameters on a whole data set (the
   /// training set by default), recording above the mark and rewinding.
-  /// Changes nothing.
+  /// Changes nothing. Runs on the calling thread, whatever `threads` is.
   StepReport evaluate();
   /// Loss and accuracy on another data set of the same kind.
   StepReport evaluate(const Dataset& data);
@@ -79,6 +97,9 @@ private:
   /// answers; returns the loss Value (tape above the mark).
   Value record_loss(const Dataset& data, std::span<const std::size_t> batch, std::size_t& correct);
   void check_data(const Dataset& data) const;
+  /// step()'s data-parallel form: the replicas' gradients, summed, become the
+  /// model's through one dot node (sum_j p_j g_j) on the model's tape.
+  Value parallel_loss(std::span<const std::size_t> batch, std::size_t& correct, double& loss);
 
   MLP& model_;
   Optimizer& optimizer_;
@@ -89,6 +110,11 @@ private:
   std::vector<std::size_t> everyone_; ///< 0 .. n-1, for evaluate()
   Tape::Mark mark_;
   std::size_t step_ = 0;
+  // threads > 1 only:
+  std::unique_ptr<detail::DataParallel> parallel_;
+  std::vector<Value> parameters_; ///< model.parameters(), the replicas' order
+  std::vector<double> values_;    ///< their values, handed to the replicas
+  std::vector<double> gradient_;  ///< the replicas' gradients, summed
 };
 
 } // namespace tapegrad::nn

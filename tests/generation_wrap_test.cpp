@@ -1,5 +1,5 @@
-// Where the epoch a Value keeps wraps around. Epochs are 64 bits and a Value
-// keeps their low 32 (tape.hpp); the process's epoch counter starts 2^10 below
+// Where the generation a Value keeps wraps around. Generations are 64 bits and a Value
+// keeps their low 32 (tape.hpp); the process's generation counter starts 2^10 below
 // 2^32 (tape.cpp), so this program, like every test program, crosses the point
 // where those 32 bits go from 2^32 - 1 to 0. Live handles must stay live and
 // stale ones stale on both sides of it.
@@ -16,7 +16,7 @@ namespace {
 constexpr std::uint64_t wrap = std::uint64_t{1} << 32;
 }
 
-TEST_CASE("handles keep their meaning where a Value's 32-bit epoch wraps around") {
+TEST_CASE("handles keep their meaning where a Value's 32-bit generation wraps around") {
   // A Tape and one handle of it, then the Tape destroyed: the next Tape made
   // in the same storage, after the wrap, must still see the handle as foreign.
   alignas(Tape) unsigned char storage[sizeof(Tape)];
