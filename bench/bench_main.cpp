@@ -61,13 +61,11 @@ std::size_t count_option(std::string_view arg) {
 /// --run=<workload> --steps=K: K untimed steps of one workload; the exit status.
 int run_steps(std::string_view workload, std::size_t steps) {
   const std::pair<std::string_view, double (*)(std::size_t)> workloads[] = {
-      {"mlp_step", run_mlp_step},
-      {"mlp_scalar", run_mlp_scalar},
-      {"chain", run_chain},
-      {"chain_literal", run_chain_literal},
-      {"seed_step", run_seed_step},
-      {"poly", run_poly},
-      {"grow", run_grow}};
+      {"mlp_step", run_mlp_step},   {"mlp_scalar", run_mlp_scalar},
+      {"chain", run_chain},         {"chain_literal", run_chain_literal},
+      {"seed_step", run_seed_step}, {"poly", run_poly},
+      {"grow", run_grow},           {"second_order", run_second_order},
+  };
   for (const auto& [name, run] : workloads)
     if (name == workload) {
       const double result = run(steps);
@@ -122,6 +120,7 @@ int main(int argc, char** argv) {
   ok = bench::verify_chain_literal() && ok;
   ok = bench::verify_seed_step() && ok;
   ok = bench::verify_poly() && ok;
+  ok = bench::verify_second_order() && ok;
 #ifdef TAPEGRAD_BENCH_ADOLC
   ok = bench::verify_adolc() && ok;
 #endif
@@ -138,6 +137,7 @@ int main(int argc, char** argv) {
   bench::register_seed_step();
   bench::register_poly();
   bench::register_grow();
+  bench::register_second_order();
 #ifdef TAPEGRAD_BENCH_ADOLC
   bench::register_adolc();
 #endif

@@ -67,6 +67,9 @@ bool verify_mlp_scalar();
 void register_mlp_scalar();
 bool verify_chain_literal();
 void register_chain_literal();
+/// hvp and hessian against the gradient (second_order.cpp).
+bool verify_second_order();
+void register_second_order();
 /// grow/first and grow/warm (grow.cpp); nothing to verify: no gradient is read.
 void register_grow();
 
@@ -80,6 +83,9 @@ double run_seed_step(std::size_t steps);
 double run_poly(std::size_t steps);
 double run_mlp_scalar(std::size_t steps);
 double run_chain_literal(std::size_t steps);
+/// Prints hvp/backward on chain and the MLP loss, and hessian/(n gradients)
+/// on a dense n = 100 function, each a median of `steps` runs.
+double run_second_order(std::size_t steps);
 /// grow's warm-up step also prints its memory and first/warm report (grow.cpp);
 /// each step grows a fresh tape to problem_size() nodes.
 double run_grow(std::size_t steps);

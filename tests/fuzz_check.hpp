@@ -267,7 +267,7 @@ private:
       const auto parts = stencil_tape_.partials(i);
       const tapegrad::Op op = stencil_tape_.op(i);
       double terms = std::abs(stencil_tape_.value(i));
-      if (op == tapegrad::Op::sum || op == tapegrad::Op::dot) {
+      if (op == tapegrad::Op::sum || op == tapegrad::Op::dot || op == tapegrad::Op::dot_c) {
         terms = 0;
         for (std::size_t k = 0; k < args.size(); ++k)
           terms += std::abs(stencil_tape_.value(args[k]) * parts[k]);

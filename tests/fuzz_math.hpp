@@ -219,3 +219,5 @@ inline Value reduce(int mode, const std::vector<Value>& v, std::span<const doubl
 }
 
 } // namespace fz::math
+
+#include "fuzz_hyper_dual.hpp" // the same functions for hyper-duals

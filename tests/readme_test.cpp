@@ -1,6 +1,8 @@
 // The README's code, compiled and checked, so the README cannot drift from
 // the library.
 #include <cstdio>
+#include <span>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -21,6 +23,14 @@ TEST_CASE("the README's 30-second example prints what the README says") {
   loss.backward();
   CHECK(fmt::format("{:.6f} {:.6f}\n", w2.grad(), loss.value()) == "-0.218027 0.505063\n");
   CHECK(fmt::format("{}", tape).find("sigmoid(#") != std::string::npos);
+}
+
+TEST_CASE("the README's Hessian example prints what the README says") {
+  auto loss = [](std::span<const Value> p) { // p = (w1, b1, w2, b2), x = 0.5, y = 1
+    return -log(sigmoid(p[2] * sigmoid(p[0] * 0.5 + p[1]) + p[3]));
+  };
+  std::vector<double> H = hessian(loss, std::vector{0.2, 0.1, 0.4, 0.2});
+  CHECK(fmt::format("{:.6f}\n", H[2 * 4 + 2]) == "0.072343\n");
 }
 
 TEST_CASE("the README's training loop descends and keeps the tape at two nodes") {

@@ -4,6 +4,7 @@
 // single-threaded result. Run under ThreadSanitizer by .ci/tsan.sh.
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -42,6 +43,24 @@ std::vector<std::uint64_t> differentiate_graphs(std::uint64_t n) {
   return bits;
 }
 
+/// The Hessians (hessian(), each on a tape of its own) of graphs 1..n, as bits.
+std::vector<std::uint64_t> hessians_of_graphs(std::uint64_t n) {
+  fz::Generator generator;
+  fz::Graph g;
+  std::vector<std::uint64_t> bits;
+  for (std::uint64_t seed = 1; seed <= n; ++seed) {
+    generator.make(seed, g);
+    const auto f = [&g](std::span<const Value> in) {
+      std::vector<Value> values(in.begin(), in.end()), scratch;
+      for (const fz::Node& node : g.nodes)
+        values.push_back(fz::apply<Value>(g, node, values, scratch));
+      return values.back();
+    };
+    for (const double h : hessian(f, g.inputs)) bits.push_back(std::bit_cast<std::uint64_t>(h));
+  }
+  return bits;
+}
+
 /// Losses of 20 SGD steps on moons and the final parameters, as bits.
 std::vector<std::uint64_t> train_moons() {
   const nn::Dataset data = nn::make_moons(40, 0.1, 5);
@@ -72,6 +91,12 @@ TEST_CASE("tapes on four threads at once give gradients bit-identical to one thr
   const std::vector<std::uint64_t> reference = differentiate_graphs(graphs);
   REQUIRE(reference.size() > graphs);
   const auto results = on_threads([] { return differentiate_graphs(graphs); });
+  for (const auto& r : results) CHECK(r == reference);
+}
+
+TEST_CASE("hessian() on four threads at once gives Hessians bit-identical to one thread") {
+  const std::vector<std::uint64_t> reference = hessians_of_graphs(graphs / 4);
+  const auto results = on_threads([] { return hessians_of_graphs(graphs / 4); });
   for (const auto& r : results) CHECK(r == reference);
 }
 

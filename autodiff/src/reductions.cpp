@@ -287,13 +287,21 @@ void Tape::record_linear(std::span<const Value> w, std::span<const Input> x,
   try {
     for (std::size_t j = 0; j < rows; ++j) {
       double total = read(b[j]);
+      // A row is a `dot` when some product has both factors on the tape (its
+      // second derivative pairs them: see curvature.cpp), else `dot_c`: linear.
+      bool products = false;
       if (nodes_only) {
         total = write_terms(w.subspan(j * n, n), x, total);
+        products = std::is_same_v<Input, Value> && n > 0;
       } else {
-        for (std::size_t i = 0; i < n; ++i) total += push_term(w[j * n + i], x[i]);
+        for (std::size_t i = 0; i < n; ++i) {
+          total += push_term(w[j * n + i], x[i]);
+          if constexpr (std::is_same_v<Input, Value>)
+            products = products || (!w[j * n + i].is_constant() && !x[i].is_constant());
+        }
       }
       if (!b[j].is_constant()) append_operand(b[j].index_, 1.0); // d/db = 1
-      finish_node(Op::dot, total);
+      finish_node(products ? Op::dot : Op::dot_c, total);
     }
   } catch (...) { // anomaly mode stopped a row: the rows before it go too
     if (size_ > first) cut(first);

@@ -4,6 +4,7 @@
 // Each operator computes its value and the local partial derivative of the
 // result with respect to each Value operand, and records both on the tape. A
 // double operand is a constant: it is folded into the node, never recorded.
+// + and - are linear (second derivative 0); * and / give theirs below.
 #pragma once
 
 #include "tapegrad/tape.hpp"
@@ -34,7 +35,7 @@ inline Value operator-(double c, Value a) {
   return record(Op::c_sub, c - detail::value_of(a), a, -1.0);
 }
 
-/// a * b.   d/da = b, d/db = a
+/// a * b.   d/da = b, d/db = a;   d²/da db = 1, d²/da² = d²/db² = 0
 inline Value operator*(Value a, Value b) {
   const double x = detail::value_of(a), y = detail::value_of(b);
   return record(Op::mul, x * y, a, y, b, x);
@@ -46,7 +47,7 @@ inline Value operator*(Value a, double c) {
 /// c * a.   d/da = c
 inline Value operator*(double c, Value a) { return a * c; }
 
-/// a / b.   d/da = 1/b, d/db = -a/b^2
+/// a / b.   d/da = 1/b, d/db = -a/b^2;   d²/da² = 0, d²/da db = -1/b², d²/db² = 2a/b³
 inline Value operator/(Value a, Value b) {
   const double x = detail::value_of(a), y = detail::value_of(b);
   const double q = x / y;
@@ -56,7 +57,7 @@ inline Value operator/(Value a, Value b) {
 inline Value operator/(Value a, double c) {
   return record(Op::mul_c, detail::value_of(a) / c, a, 1.0 / c);
 }
-/// c / a.   d/da = -c/a^2
+/// c / a.   d/da = -c/a^2;   d²/da² = 2c/a³
 inline Value operator/(double c, Value a) {
   const double x = detail::value_of(a);
   const double q = c / x;

@@ -10,6 +10,7 @@
 #include "tapegrad/compare.hpp"
 #include "tapegrad/error.hpp"
 #include "tapegrad/exponential.hpp"
+#include "tapegrad/functional.hpp"
 #include "tapegrad/functions.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/graphviz.hpp"

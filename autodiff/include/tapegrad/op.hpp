@@ -74,6 +74,8 @@ enum class Op : std::uint8_t {
   trunc,       ///< trunc(a)
   max,         ///< max(a0, a1, ...) (n operands)
   logsumexp,   ///< ln(e^a0 + e^a1 + ...) (n operands)
+  dot_c,       ///< c0*a0 + c1*a1 + ... + b: a dot whose every product has a constant factor
+               ///< (linear: printed "dot(#.., c)")
 };
 
 /// The first op code Tape::define_op() hands out for an operation of one's
@@ -150,6 +152,7 @@ constexpr std::string_view op_name(Op op) noexcept {
   case Op::trunc: return "trunc";
   case Op::max: return "max";
   case Op::logsumexp: return "logsumexp";
+  case Op::dot_c: return "dot";
   }
   return "?";
 }
@@ -168,7 +171,8 @@ constexpr ConstantAt op_constant(Op op) noexcept {
   case Op::hypot_c:
   case Op::fmin_c:
   case Op::fmax_c:
-  case Op::clamp_c: return ConstantAt::after;
+  case Op::clamp_c:
+  case Op::dot_c: return ConstantAt::after;
   case Op::c_sub:
   case Op::c_div:
   case Op::c_pow:

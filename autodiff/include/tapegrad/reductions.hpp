@@ -14,7 +14,7 @@
 
 namespace tapegrad {
 
-/// a_0 + a_1 + ... + a_(n-1) as one node.   d/da_i = 1
+/// a_0 + a_1 + ... + a_(n-1) as one node.   d/da_i = 1;   d² = 0
 /// Of no terms, or of constants only, it is a constant (0 for none).
 TAPEGRAD_AUTODIFF_EXPORT Value sum(std::span<const Value> terms);
 /// sum({a, b, c}).
@@ -37,11 +37,14 @@ TAPEGRAD_AUTODIFF_EXPORT Value max(std::span<const Value> terms);
 TAPEGRAD_AUTODIFF_EXPORT Value logsumexp(std::span<const Value> terms);
 
 /// b + sum_i w_i x_i with constant inputs x, as one node (a neuron).
-/// d/dw_i = x_i,  d/db = 1.   Throws if w and x differ in length.
+/// d/dw_i = x_i,  d/db = 1;  d² = 0 (recorded as Op::dot_c).   Throws if w and x
+/// differ in length.
 TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const double> x, Value b);
 
 /// b + sum_i w_i x_i with Value inputs, as one node.
-/// d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.   Throws if w and x differ in length.
+/// d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1;  d²/dw_i dx_i = 1, every other 0 (a
+/// row where no product has both factors on the tape is recorded as Op::dot_c).
+/// Throws if w and x differ in length.
 TAPEGRAD_AUTODIFF_EXPORT Value dot(std::span<const Value> w, std::span<const Value> x, Value b);
 
 /// A layer's weighted sums (PyTorch's linear): out_j = b_j + sum_i w_(j,i) x_i,

@@ -158,6 +158,7 @@ public:
 
 private:
   friend class Value;
+  friend struct TapeView; // the second-order sweeps read the columns (src/tape_view.hpp)
   friend double detail::value_of(Value a) noexcept;
   friend TAPEGRAD_AUTODIFF_EXPORT void linear(std::span<const Value> w, std::span<const Value> x,
                                               std::span<const Value> b, std::span<Value> out);
