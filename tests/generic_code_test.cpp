@@ -24,7 +24,9 @@ template <class T> T generic(T x, T y) {
 
 TEST_CASE(
     "a template gives the same value for double and Value, and the gradient of the branch taken") {
-  for (const auto& [x0, y0] : {std::pair{0.5, 2.0}, std::pair{3.0, 0.25}, std::pair{1.5, 1.25}}) {
+  for (const auto& point : {std::pair{0.5, 2.0}, std::pair{3.0, 0.25}, std::pair{1.5, 1.25}}) {
+    const double x0 = point.first,
+                 y0 = point.second; // (clang 14: no structured bindings in CAPTURE)
     CAPTURE(x0);
     CAPTURE(y0);
     Tape tape;
