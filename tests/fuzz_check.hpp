@@ -106,8 +106,11 @@ private:
     for (const Node& n : g.nodes) {
       tapegrad::Value r = apply<tapegrad::Value>(g, n, values, value_scratch_);
       if (sabotage.kind == n.kind) { // the same node again, with a wrong first partial
-        const auto args = tape.operands(r.index());
-        const auto parts = tape.partials(r.index());
+        // Copies: the spans point into the tape, which pushing may grow.
+        const std::vector<tapegrad::Index> args(tape.operands(r.index()).begin(),
+                                                tape.operands(r.index()).end());
+        const std::vector<double> parts(tape.partials(r.index()).begin(),
+                                        tape.partials(r.index()).end());
         for (std::size_t k = 0; k < args.size(); ++k)
           tape.push_operand(tape.at(args[k]), parts[k] * (k == 0 ? sabotage.factor : 1.0));
         r = tape.finish_node(tape.op(r.index()), r.value());

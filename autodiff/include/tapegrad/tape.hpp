@@ -98,9 +98,11 @@ public:
   [[nodiscard]] double grad(Index i) const;
   /// What node i computes.
   [[nodiscard]] Op op(Index i) const;
-  /// The operands of node i, in order.
+  /// The operands of node i, in order. The span points into the tape: it is
+  /// valid until the tape next grows (record what you need to keep first).
   [[nodiscard]] std::span<const Index> operands(Index i) const;
-  /// d(node i)/d(operand k), stored next to operands(i)[k].
+  /// d(node i)/d(operand k), stored next to operands(i)[k]; valid as long as
+  /// operands(i) is.
   [[nodiscard]] std::span<const double> partials(Index i) const;
   /// The name of node i, or "".
   [[nodiscard]] std::string_view name(Index i) const;
