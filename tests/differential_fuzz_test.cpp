@@ -16,20 +16,11 @@
 #include "fuzz_check.hpp"
 #include "fuzz_generator.hpp"
 #include "fuzz_second_order.hpp"
+#include "sanitized.hpp"
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
+using tapegrad_test::sanitized;
 
 std::uint64_t env_or(const char* name, std::uint64_t fallback) {
   const char* text = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before any thread

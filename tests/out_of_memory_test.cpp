@@ -20,23 +20,14 @@
 #include <doctest/doctest.h>
 #include <tapegrad/autodiff.hpp>
 
+#include "sanitized.hpp"
+
 #include "counting_new.hpp"
 
 using namespace tapegrad;
 
 namespace {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
-    __has_feature(memory_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
+using tapegrad_test::sanitized;
 
 /// The process's address space now, in bytes (VmSize in /proc/self/status).
 std::size_t address_space() {
