@@ -16,7 +16,7 @@ namespace tapegrad {
 
 /// The most nodes a page draws. A graph with more gets a page that says so
 /// (and how to draw a part of it) instead of one that a browser chokes on.
-inline constexpr std::size_t html_max_nodes = 5000;
+inline constexpr std::size_t html_max_nodes = 2500;
 
 /// The page for `out` and the nodes it depends on. Step 0 shows the forward
 /// pass (every value, every local partial on its edge); each later step is
