@@ -68,7 +68,7 @@ TEST_CASE("the error names the 32-bit index range as the ceiling") {
   CHECK_THROWS_WITH_AS(tape.var(2.0), Contains("2^32 - 1 at most, the index range"), Error);
 }
 
-// Anomaly mode and the limit share finish_node's one test (node_limit_):
+// Anomaly mode and the limit both send finish_node to its rare path:
 // whichever order they are set in, each keeps working, and turning anomaly
 // mode off leaves the limit in force.
 TEST_CASE("the limit holds in anomaly mode, and after it is turned off") {

@@ -130,7 +130,7 @@ std::vector<double> gradient_on(const Tape& tape, Value out, std::span<const Val
                                 SweepMemory& memory) {
   check_inputs(tape, inputs, "gradient");
   if (!check_output(tape, out, "gradient")) return std::vector<double>(inputs.size(), 0.0);
-  std::vector<double>& g = memory.grown(memory.adjoint_, span_of(out));
+  std::vector<double>& g = SweepMemory::grown(memory.adjoint_, span_of(out));
   adjoint_sweep(TapeView(tape), out.index(), g);
   std::vector<double> result(inputs.size(), 0.0);
   for (std::size_t k = 0; k < inputs.size(); ++k)
@@ -154,9 +154,9 @@ std::vector<double> hvp_on(const Tape& tape, Value out, std::span<const Value> i
   if (!check_output(tape, out, "hvp")) return std::vector<double>(inputs.size(), 0.0);
   // Inputs recorded after `out` cannot change it: they are left out of the sweep.
   const std::size_t n = span_of(out);
-  std::vector<double>& t = memory.grown(memory.tangent_, n);
-  std::vector<double>& g = memory.grown(memory.adjoint_, n);
-  std::vector<double>& h = memory.grown(memory.adjoint_tangent_, n);
+  std::vector<double>& t = SweepMemory::grown(memory.tangent_, n);
+  std::vector<double>& g = SweepMemory::grown(memory.adjoint_, n);
+  std::vector<double>& h = SweepMemory::grown(memory.adjoint_tangent_, n);
   std::vector<Value> within;
   std::vector<double> v_within;
   for (std::size_t k = 0; k < inputs.size(); ++k)
