@@ -25,9 +25,9 @@
 namespace tapegrad {
 namespace {
 
-using html_detail::box_height;
-using html_detail::box_width;
-using html_detail::Layout;
+using detail::html::box_height;
+using detail::html::box_width;
+using detail::html::Layout;
 
 /// Every number on the page: 6 significant digits, as the tape's printout.
 std::string number(double x) { return fmt::format("{:.6g}", x); }
@@ -202,9 +202,9 @@ std::string to_html(const Tape& tape, Value out) {
                             out.index()));
   (void)out.value(); // throws if the node was dropped by clear() or rewind()
 
-  Layout layout = html_detail::collect(tape, out.index());
+  Layout layout = detail::html::collect(tape, out.index());
   if (layout.nodes.size() > html_max_nodes) return too_big(tape, out.index(), layout.nodes.size());
-  html_detail::place(tape, layout);
+  detail::html::place(tape, layout);
 
   std::string data = "{\"out\":";
   append_json(data, label(tape, out.index()));
@@ -226,18 +226,18 @@ std::string to_html(const Tape& tape, Value out) {
   const std::string out_label = label(tape, out.index());
   append_html(html, fmt::format("tapegrad: the reverse sweep from {}", out_label));
   html += "</title>\n<style>\n";
-  html += html_detail::page_css;
+  html += detail::html::page_css;
   html += "</style>\n</head>\n<body>\n<header>\n<h1>backward() from <span class=\"out-label\">";
   append_html(html, out_label);
-  fmt::format_to(std::back_inserter(html), fmt::runtime(html_detail::page_controls), steps);
+  fmt::format_to(std::back_inserter(html), fmt::runtime(detail::html::page_controls), steps);
   html += "<p>";
-  append_html(html, fmt::format(fmt::runtime(html_detail::page_step_zero), steps, out_label));
+  append_html(html, fmt::format(fmt::runtime(detail::html::page_step_zero), steps, out_label));
   html += "</p></section>\n<div id=\"graph\">\n";
   append_svg(html, tape, layout, out.index());
   html += "</div>\n<script type=\"application/json\" id=\"sweep-data\">";
   html += data;
   html += "</script>\n<script>\n";
-  html += html_detail::page_js;
+  html += detail::html::page_js;
   html += "</script>\n</body>\n</html>\n";
   return html;
 }

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace tapegrad::html_detail {
+namespace tapegrad::detail::html {
 namespace {
 
 constexpr double row_height = box_height + row_gap;
@@ -129,4 +129,4 @@ void place(const Tape& tape, Layout& layout) {
   layout.height = bottom + box_height + margin;
 }
 
-} // namespace tapegrad::html_detail
+} // namespace tapegrad::detail::html

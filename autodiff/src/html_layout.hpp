@@ -8,7 +8,7 @@
 
 #include "tapegrad/tape.hpp"
 
-namespace tapegrad::html_detail {
+namespace tapegrad::detail::html {
 
 inline constexpr double box_width = 150;  ///< a node's box, in SVG pixels
 inline constexpr double box_height = 72;  ///< four lines: #index name, op, value, grad
@@ -35,4 +35,4 @@ Layout collect(const Tape& tape, Index out);
 /// operands, so that most edges run straight.
 void place(const Tape& tape, Layout& layout);
 
-} // namespace tapegrad::html_detail
+} // namespace tapegrad::detail::html

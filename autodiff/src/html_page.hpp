@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-namespace tapegrad::html_detail {
+namespace tapegrad::detail::html {
 
 inline constexpr std::string_view page_css = R"css(
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; background: #fff; }
@@ -180,4 +180,4 @@ inline constexpr std::string_view page_js = R"js(
 })();
 )js";
 
-} // namespace tapegrad::html_detail
+} // namespace tapegrad::detail::html
