@@ -89,6 +89,6 @@ TEST_CASE("exp2, log2, log10 and cbrt are exact where the result is a double") {
   CHECK(log10(tape.var(1e22)).value() == 22.0);
   CHECK(cbrt(tape.var(-27.0)).value() == -3.0); // glibc's std::cbrt: -3.0000000000000004
   CHECK(cbrt(tape.var(1000.0)).value() == 10.0);
-  CHECK(cbrt(tape.var(0x1.0p-1050)).value() == std::cbrt(0x1.0p-1050)); // 2^-350
+  CHECK(cbrt(tape.var(0x1.0p-1050)).value() == 0x1.0p-350); // exact (a subnormal input)
   CHECK(cbrt(tape.var(-1e300)).value() == -1e100);
 }
